@@ -1,0 +1,181 @@
+"""Typed, immutable model of a questionnaire.
+
+The model is the single meaning of a questionnaire file: the web layer builds forms from it, the analysis
+layer reads item types, dimensions and roles from it, and the Babel extractor collects its texts. It is
+frozen so that a loaded questionnaire can be shared between requests and threads without copying.
+
+Texts (``text``, ``help``, option labels, section titles) are written in English and translated through
+gettext by whoever displays them; the model never translates.
+
+Stored answer values (the ``answers`` JSON of a response, keyed by item id) are, per item type:
+
+===========  ==============================================================
+``likert5``  integer 1..5, or the string ``"na"`` ("not applicable")
+``yes_no``   ``"yes"`` or ``"no"``
+``single``   one option code (string)
+``multi``    list of option codes (strings), in questionnaire order
+``number``   integer or float within ``min``/``max``
+``text``     string of at most ``max_length`` characters
+===========  ==============================================================
+
+An unanswered optional item, or an item hidden by its ``show_if`` rule, is absent from ``answers``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+ITEM_TYPES = ("likert5", "yes_no", "single", "multi", "number", "text")
+SECTORS = ("one_stop", "health", "education")
+ROLES = ("overall", "demographic")
+NOT_APPLICABLE = "na"
+YES, NO = "yes", "no"
+
+#: The five points of every ``likert5`` item, in order, with their English labels (translated by gettext).
+LIKERT_LABELS: tuple[tuple[int, str], ...] = (
+    (1, "Very dissatisfied"),
+    (2, "Dissatisfied"),
+    (3, "Neither satisfied nor dissatisfied"),
+    (4, "Satisfied"),
+    (5, "Very satisfied"),
+)
+NOT_APPLICABLE_LABEL = "Not applicable"
+YES_NO_LABELS: tuple[tuple[str, str], ...] = ((YES, "Yes"), (NO, "No"))
+
+
+@dataclass(frozen=True)
+class Option:
+    """One choice of a ``single`` or ``multi`` item: a stable code that is stored, and a label that is shown."""
+
+    code: str
+    label: str
+
+
+@dataclass(frozen=True)
+class ShowIf:
+    """Skip logic: the item is shown only when item ``item`` has one of ``values`` (compared as strings).
+
+    For a ``multi`` item the rule holds when any chosen code is in ``values``.
+    """
+
+    item: str
+    values: tuple[str, ...]
+
+    def holds(self, answers: Mapping[str, Any]) -> bool:
+        value = answers.get(self.item)
+        if value is None:
+            return False
+        chosen = value if isinstance(value, (list, tuple)) else [value]
+        return any(str(v) in self.values for v in chosen)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One question. ``line`` is where it starts in its source file, for error messages."""
+
+    id: str
+    type: str
+    text: str
+    required: bool = True
+    help: str | None = None
+    options: tuple[Option, ...] = ()
+    dimension: str | None = None
+    role: str | None = None
+    weighting_variable: str | None = None
+    show_if: ShowIf | None = None
+    min: float | None = None
+    max: float | None = None
+    max_length: int = 1000
+    line: int = 0
+
+    @property
+    def is_satisfaction(self) -> bool:
+        """True for the Likert items that count towards satisfaction indices (everything but demographics)."""
+        return self.type == "likert5" and self.role != "demographic"
+
+    def visible(self, answers: Mapping[str, Any]) -> bool:
+        """Whether the item is asked, given the answers so far (skip logic)."""
+        return self.show_if is None or self.show_if.holds(answers)
+
+    def texts(self) -> Iterator[str]:
+        """Every translatable string of the item."""
+        yield self.text
+        if self.help:
+            yield self.help
+        for option in self.options:
+            yield option.label
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    items: tuple[Item, ...]
+    intro: str | None = None
+    line: int = 0
+
+    def texts(self) -> Iterator[str]:
+        yield self.title
+        if self.intro:
+            yield self.intro
+        for item in self.items:
+            yield from item.texts()
+
+
+@dataclass(frozen=True)
+class Questionnaire:
+    """A whole questionnaire; ``(id, version)`` identifies what a stored answer means."""
+
+    id: str
+    version: int
+    sector: str
+    target: float
+    title: str
+    sections: tuple[Section, ...]
+    intro: str | None = None
+    source: str = ""
+    warnings: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def items(self) -> tuple[Item, ...]:
+        return tuple(item for section in self.sections for item in section.items)
+
+    def item(self, item_id: str) -> Item:
+        for item in self.items:
+            if item.id == item_id:
+                return item
+        raise KeyError(item_id)
+
+    @property
+    def overall(self) -> Item:
+        """The item the satisfaction rate is built on (the loader guarantees exactly one)."""
+        return next(item for item in self.items if item.role == "overall")
+
+    @property
+    def demographics(self) -> tuple[Item, ...]:
+        return tuple(item for item in self.items if item.role == "demographic")
+
+    @property
+    def dimensions(self) -> tuple[str, ...]:
+        """Dimensions in order of first appearance."""
+        seen: dict[str, None] = {}
+        for item in self.items:
+            if item.dimension:
+                seen.setdefault(item.dimension, None)
+        return tuple(seen)
+
+    def texts(self) -> Iterator[str]:
+        """Every translatable string, questionnaire-specific ones and the fixed Likert/yes-no labels used."""
+        yield self.title
+        if self.intro:
+            yield self.intro
+        for section in self.sections:
+            yield from section.texts()
+        types = {item.type for item in self.items}
+        if "likert5" in types:
+            yield from (label for _, label in LIKERT_LABELS)
+            yield NOT_APPLICABLE_LABEL
+        if "yes_no" in types:
+            yield from (label for _, label in YES_NO_LABELS)

@@ -1,0 +1,5 @@
+"""Blueprint `admin`; see routes.py."""
+
+from .routes import bp
+
+__all__ = ["bp"]

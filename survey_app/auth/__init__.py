@@ -1,0 +1,5 @@
+"""Blueprint `auth`; see routes.py."""
+
+from .routes import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,83 @@
+"""``flask`` commands: the demo, questionnaire checks and response export.
+
+Staff accounts (``flask users …``) and translation status (``flask translations …``) register their own
+groups from their modules; this module only wires them in.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
+
+questionnaires_cli = AppGroup("questionnaires", help="Check and list questionnaire files.")
+responses_cli = AppGroup("responses", help="Export collected responses.")
+
+
+@questionnaires_cli.command("check")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+def check_command(files: tuple[Path, ...]) -> None:
+    """Validate questionnaire FILES; print every problem as file:line: field: message."""
+    import questionnaires
+
+    failed = False
+    for path in files:
+        problems = questionnaires.check_file(path)
+        for problem in problems:
+            click.echo(str(problem), err=True)
+        if problems:
+            failed = True
+        else:
+            click.echo(f"{path}: OK")
+    if failed:
+        sys.exit(1)
+
+
+@questionnaires_cli.command("list")
+@with_appcontext
+def list_command() -> None:
+    """List the questionnaires the application serves."""
+    from .questionnaire_registry import registry
+
+    for form in registry().values():
+        click.echo(f"{form.id}\tv{form.version}\t{form.sector}\ttarget {form.target:.0%}\t{len(form.items)} items")
+
+
+@responses_cli.command("export")
+@click.option("--campaign", "campaign_id", type=int, required=True, help="Campaign id.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="CSV file to write.")
+@with_appcontext
+def export_command(campaign_id: int, out: Path) -> None:
+    """Write one CSV row per response of a campaign (the analysis package reads this file)."""
+    from analysis.data import export_csv
+
+    count = export_csv(current_app.config["SQLALCHEMY_DATABASE_URI"], campaign_id, out)
+    click.echo(f"{count} responses written to {out}")
+
+
+@click.command("demo")
+@with_appcontext
+def demo_command() -> None:
+    """Create the schema and the demo province (idempotent)."""
+    from .database import prepare_database
+
+    added = prepare_database(demo=True)
+    click.echo("Demo data created." if added else "Demo data already present; nothing added.")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(questionnaires_cli)
+    app.cli.add_command(responses_cli)
+    app.cli.add_command(demo_command)
+    for module_name, attribute in (("survey_app.auth.commands", "users_cli"),
+                                   ("survey_app.translation_status", "translations_cli")):
+        try:
+            module = __import__(module_name, fromlist=[attribute])
+        except ModuleNotFoundError as error:
+            if error.name != module_name:
+                raise
+            continue
+        app.cli.add_command(getattr(module, attribute))

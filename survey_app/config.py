@@ -1,0 +1,63 @@
+"""Default configuration; ``instance/config.py`` and the environment override it (see ``create_app``)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def defaults(instance_path: str) -> dict[str, object]:
+    """Settings that make a fresh clone work: SQLite in ``instance/``, Vietnamese first."""
+    return {
+        "SECRET_KEY": None,  # filled from instance/secret_key when neither config nor environment gives one
+        "SQLALCHEMY_DATABASE_URI": "sqlite:///" + os.path.join(instance_path, "survey.sqlite"),
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
+        "BABEL_DEFAULT_LOCALE": "vi",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
+        # A kiosk may stand idle for hours: the CSRF token must outlive that (a stale token is also
+        # handled gracefully by the survey blueprint, keeping the respondent's answers).
+        "WTF_CSRF_TIME_LIMIT": 24 * 3600,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "SUBMIT_RATE_LIMIT": "60 per minute",
+        "LOGIN_RATE_LIMIT": "10 per minute",
+        "KIOSK_IDLE_SECONDS": 90,
+        "KIOSK_THANKS_SECONDS": 8,
+        "QUESTIONNAIRE_DIR": None,  # None: the shipped questionnaires
+        "TRANSLATIONS_DIR": str(Path(__file__).resolve().parent.parent / "translations"),
+        "SEND_FILE_MAX_AGE_DEFAULT": 7 * 24 * 3600,
+        "MAX_CONTENT_LENGTH": 512 * 1024,
+    }
+
+
+def from_environment() -> dict[str, object]:
+    """``SECRET_KEY`` and ``DATABASE_URL`` from the environment, when set."""
+    settings: dict[str, object] = {}
+    if os.environ.get("SECRET_KEY"):
+        settings["SECRET_KEY"] = os.environ["SECRET_KEY"]
+    if os.environ.get("DATABASE_URL"):
+        settings["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(os.environ["DATABASE_URL"])
+    return settings
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the ``postgres://`` and ``postgresql://`` spellings hosting platforms hand out; use psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def instance_secret_key(instance_path: str) -> str:
+    """A random key kept in ``instance/secret_key`` so sessions survive restarts of a default install."""
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32), encoding="ascii")
+        path.chmod(0o600)
+    return path.read_text(encoding="ascii").strip()

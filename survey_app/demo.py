@@ -1,0 +1,187 @@
+"""Demo province: units, three quarterly campaigns, staff accounts and a few thousand plausible answers.
+
+The demo exists so that a person with a fresh clone can see every part of the product at once. It is
+idempotent: run twice, it adds nothing the second time. Answers are drawn from a seeded generator, so two
+fresh installs show the same figures.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+import numpy as np
+from sqlalchemy import insert, select
+
+import questionnaires
+from questionnaires.model import NOT_APPLICABLE, Item, Questionnaire
+
+from .extensions import db
+from .models import Campaign, CampaignUnit, Response, Unit, User
+
+DEMO_PASSWORDS = {"admin@demo.local": "demo-admin-2026", "agency@demo.local": "demo-agency-2026"}
+
+# (code, name, sector, level, district, default locale, quarterly service volume, satisfaction propensity)
+UNITS: tuple[tuple[str, str, str, str, str, str, int, float], ...] = (
+    ("TTHCC-TINH", "Trung tâm Phục vụ hành chính công tỉnh", "one_stop", "province", "Thành phố", "vi", 12000, 0.93),
+    ("MC-BABE", "Bộ phận Một cửa huyện Ba Bể", "one_stop", "district", "Ba Bể", "vi", 3200, 0.88),
+    ("MC-CHODON", "Bộ phận Một cửa huyện Chợ Đồn", "one_stop", "district", "Chợ Đồn", "vi", 2900, 0.91),
+    ("MC-PACNAM", "Bộ phận Một cửa huyện Pác Nặm", "one_stop", "district", "Pác Nặm", "vi", 1500, 0.84),
+    ("MC-XA-NAMMAU", "Bộ phận Một cửa xã Nam Mẫu", "one_stop", "commune", "Ba Bể", "vi", 420, 0.90),
+    ("MC-XA-BANGLUNG", "Bộ phận Một cửa thị trấn Bằng Lũng", "one_stop", "commune", "Chợ Đồn", "vi", 650, 0.94),
+    ("MC-XA-BOCBO", "Bộ phận Một cửa xã Bộc Bố", "one_stop", "commune", "Pác Nặm", "vi", 300, 0.86),
+    ("BV-TINH", "Bệnh viện Đa khoa tỉnh", "health", "province", "Thành phố", "vi", 45000, 0.82),
+    ("BV-BABE", "Trung tâm Y tế huyện Ba Bể", "health", "district", "Ba Bể", "vi", 9000, 0.78),
+    ("TH-DUCXUAN", "Trường Tiểu học Đức Xuân", "education", "district", "Thành phố", "vi", 900, 0.87),
+    ("TH-NAMMAU", "Trường Tiểu học Nam Mẫu", "education", "commune", "Ba Bể", "vi", 260, 0.81),
+    ("TH-BOCBO", "Trường Tiểu học Bộc Bố", "education", "commune", "Pác Nặm", "vi", 310, 0.76),
+)
+
+# Shares of respondents, deliberately unlike the population (too many women, too many Kinh), so weighting matters.
+GENDER = {"female": 0.60, "male": 0.39, "other": 0.01}
+AGE = {"18_29": 0.22, "30_44": 0.38, "45_59": 0.28, "60_plus": 0.12}
+ETHNICITY = {"kinh": 0.30, "tay": 0.38, "nung": 0.11, "hmong": 0.07, "dao": 0.12, "other": 0.02}
+DEMOGRAPHIC_SHARES = {"gender": GENDER, "age_group": AGE, "ethnicity": ETHNICITY}
+COMMENTS = (
+    "Cán bộ nhiệt tình, hướng dẫn rõ ràng.",
+    "Phải chờ lâu, cần thêm ghế ngồi.",
+    "Thủ tục còn rườm rà, phải đi lại nhiều lần.",
+    "Rất hài lòng, cảm ơn cán bộ.",
+    "Nên có hướng dẫn bằng tiếng dân tộc.",
+    "Nhà vệ sinh chưa sạch sẽ.",
+)
+
+
+@dataclass(frozen=True)
+class Quarter:
+    year: int
+    number: int
+
+    @property
+    def start(self) -> date:
+        return date(self.year, 3 * self.number - 2, 1)
+
+    @property
+    def end(self) -> date:
+        following = date(self.year + (self.number == 4), 1 if self.number == 4 else 3 * self.number + 1, 1)
+        return following - timedelta(days=1)
+
+    @property
+    def name(self) -> str:
+        roman = ("I", "II", "III", "IV")[self.number - 1]
+        return f"Khảo sát sự hài lòng Quý {roman}/{self.year}"
+
+    def previous(self) -> Quarter:
+        return Quarter(self.year - 1, 4) if self.number == 1 else Quarter(self.year, self.number - 1)
+
+
+def quarter_of(day: date) -> Quarter:
+    return Quarter(day.year, (day.month - 1) // 3 + 1)
+
+
+def seed(today: date | None = None, rng_seed: int = 2026) -> bool:
+    """Create the demo province if the database has no units yet. Returns whether anything was added."""
+    if db.session.scalar(select(Unit.id).limit(1)) is not None:
+        return False
+    today = today or date.today()
+    rng = np.random.default_rng(rng_seed)
+    forms = questionnaires.load_directory()
+    by_sector = {q.sector: q for q in forms.values()}
+    units = [
+        Unit(code=c, name=n, sector=s, level=lvl, district=d, default_locale=loc)
+        for c, n, s, lvl, d, loc, _, _ in UNITS
+    ]
+    db.session.add_all(units)
+    current = quarter_of(today)
+    quarters = [current.previous().previous(), current.previous(), current]
+    for quarter in quarters:
+        is_current = quarter == current
+        campaign = Campaign(name=quarter.name, starts_on=quarter.start, ends_on=quarter.end,
+                            status="open" if is_current else "closed")
+        db.session.add(campaign)
+        for unit, spec in zip(units, UNITS, strict=True):
+            campaign.units.append(CampaignUnit(unit=unit, questionnaire_id=by_sector[unit.sector].id,
+                                               service_volume=spec[6], quota=_quota(spec[6])))
+        db.session.flush()
+        last_day = min(today, quarter.end)
+        drift = 0.02 * (quarters.index(quarter) - 1)
+        rows = []
+        for link, spec in zip(campaign.units, UNITS, strict=True):
+            count = int(rng.integers(60, 200) * (0.5 if is_current else 1.0))
+            rows += [
+                _response_row(rng, campaign.id, link.unit_id, by_sector[spec[2]], spec[7] + drift,
+                              quarter.start, last_day)
+                for _ in range(count)
+            ]
+        db.session.execute(insert(Response), rows)
+    _users(units)
+    db.session.commit()
+    return True
+
+
+def _quota(volume: int) -> int:
+    """SIPAS rule of thumb n = N / (1 + N e²) at e = 0.05; the admin planner refines it per campaign."""
+    return int(np.ceil(volume / (1 + volume * 0.05**2)))
+
+
+def _users(units: list[Unit]) -> None:
+    admin = User(email="admin@demo.local", name="Sở Nội vụ (demo)", role="province_admin")
+    agency = User(email="agency@demo.local", name="UBND huyện Ba Bể (demo)", role="agency",
+                  units=[u for u in units if u.district == "Ba Bể"])
+    for user in (admin, agency):
+        user.set_password(DEMO_PASSWORDS[user.email])
+    db.session.add_all([admin, agency])
+
+
+def _response_row(rng: np.random.Generator, campaign_id: int, unit_id: int, form: Questionnaire,
+                  propensity: float, first: date, last: date) -> dict[str, object]:
+    span = max((last - first).days, 0)
+    day = first + timedelta(days=int(rng.integers(0, span + 1)))
+    moment = datetime.combine(day, time(1, 0)) + timedelta(minutes=int(rng.integers(0, 9 * 60)))
+    happy = float(np.clip(rng.normal(propensity, 0.12), 0.02, 0.995))
+    answers: dict[str, object] = {}
+    for item in form.items:
+        if not item.visible(answers):
+            continue
+        value = _answer(rng, item, happy)
+        if value is not None:
+            answers[item.id] = value
+    return {
+        "campaign_id": campaign_id, "unit_id": unit_id, "questionnaire_id": form.id,
+        "questionnaire_version": form.version, "channel": "kiosk" if rng.random() < 0.55 else "qr",
+        "locale": "vi" if rng.random() < 0.93 else "en", "submitted_at": moment, "answers": answers,
+        "submission_id": uuid.UUID(bytes=rng.bytes(16), version=4).hex, "comment_hidden": False,
+    }
+
+
+def _answer(rng: np.random.Generator, item: Item, happy: float) -> object | None:
+    if item.role == "demographic":
+        shares = DEMOGRAPHIC_SHARES.get(item.weighting_variable or "")
+        codes = [o.code for o in item.options]
+        if rng.random() < 0.04:
+            return None  # declined
+        if shares and set(shares) == set(codes):
+            return str(rng.choice(codes, p=[shares[c] for c in codes]))
+        return str(rng.choice(codes))
+    if not item.required and item.type != "likert5" and rng.random() < 0.3:
+        return None
+    if item.type == "likert5":
+        if rng.random() < 0.03:
+            return NOT_APPLICABLE
+        satisfied = rng.random() < happy
+        return int(rng.choice([4, 5], p=[0.55, 0.45]) if satisfied else rng.choice([1, 2, 3], p=[0.15, 0.3, 0.55]))
+    if item.type == "yes_no":
+        # Questions phrased so that "yes" is the bad outcome are rarer among happy respondents.
+        return "yes" if rng.random() < (0.5 if "on time" in item.text.lower() else 0.12 * (1.2 - happy)) * 2 else "no"
+    if item.type == "single":
+        return str(rng.choice([o.code for o in item.options]))
+    if item.type == "multi":
+        codes = [o.code for o in item.options]
+        return [c for c in codes if rng.random() < 0.3] or [codes[0]]
+    if item.type == "number":
+        low, high = item.min if item.min is not None else 0, item.max if item.max is not None else 10
+        return int(rng.integers(int(low), int(high) + 1))
+    if item.type == "text":
+        return str(rng.choice(COMMENTS)) if rng.random() < 0.12 else None
+    return None

@@ -1,0 +1,151 @@
+"""Database tables.
+
+The ``responses`` table is the product: one row per completed questionnaire, the answers as JSON keyed by item
+id, with the questionnaire id and version so that editing a questionnaire never changes old answers. It holds no
+IP address, name or phone number; the only identifier is ``submission_id``, a random value issued with the form
+and used to make a retried or double-clicked submission count once.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, date, datetime
+from typing import Any
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .extensions import db
+
+SECTORS = ("one_stop", "health", "education")
+LEVELS = ("province", "district", "commune")
+CHANNELS = ("kiosk", "qr")
+CAMPAIGN_STATUSES = ("draft", "open", "closed")
+ROLES = ("province_admin", "agency")
+
+
+def utcnow() -> datetime:
+    """Naive UTC timestamp: SQLite keeps no zone, so every stored time is UTC by convention."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def new_token() -> str:
+    """An unguessable URL token (128 bits)."""
+    return secrets.token_urlsafe(16)
+
+
+class Unit(db.Model):
+    """A service point: a one-stop shop, a public hospital or a public primary school."""
+
+    __tablename__ = "units"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    sector: Mapped[str] = mapped_column(String(20))
+    level: Mapped[str] = mapped_column(String(20))
+    district: Mapped[str] = mapped_column(String(100), default="")
+    default_locale: Mapped[str] = mapped_column(String(16), default="vi")
+
+    def __repr__(self) -> str:
+        return f"<Unit {self.code}>"
+
+
+class Campaign(db.Model):
+    """A survey period, e.g. "Khảo sát sự hài lòng Quý III/2026"; answers are taken only while it is open."""
+
+    __tablename__ = "campaigns"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10), default="draft")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    units: Mapped[list[CampaignUnit]] = relationship(back_populates="campaign", cascade="all, delete-orphan")
+
+    def accepts_on(self, day: date) -> bool:
+        """Whether a response may be taken on ``day`` (local date of the province)."""
+        return self.status == "open" and self.starts_on <= day <= self.ends_on
+
+
+class CampaignUnit(db.Model):
+    """A unit taking part in a campaign: its questionnaire, service volume, quota and link token."""
+
+    __tablename__ = "campaign_units"
+    __table_args__ = (UniqueConstraint("campaign_id", "unit_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    questionnaire_id: Mapped[str] = mapped_column(String(60))
+    service_volume: Mapped[int] = mapped_column(Integer, default=0)
+    quota: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    token: Mapped[str] = mapped_column(String(40), unique=True, default=new_token)
+    receipt_codes_required: Mapped[bool] = mapped_column(Boolean, default=False)
+    campaign: Mapped[Campaign] = relationship(back_populates="units")
+    unit: Mapped[Unit] = relationship()
+
+
+class ReceiptCode(db.Model):
+    """A one-time code printed on a citizen's receipt; it lets exactly one response in."""
+
+    __tablename__ = "receipt_codes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_unit_id: Mapped[int] = mapped_column(ForeignKey("campaign_units.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class Response(db.Model):
+    """One completed questionnaire. Anonymous by construction: see the module docstring."""
+
+    __tablename__ = "responses"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    questionnaire_id: Mapped[str] = mapped_column(String(60))
+    questionnaire_version: Mapped[int] = mapped_column(Integer)
+    channel: Mapped[str] = mapped_column(String(10))
+    locale: Mapped[str] = mapped_column(String(16))
+    submitted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    submission_id: Mapped[str] = mapped_column(String(64), unique=True)
+    comment_hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+user_units = db.Table(
+    "user_units",
+    db.Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    db.Column("unit_id", ForeignKey("units.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class User(UserMixin, db.Model):
+    """A staff account: ``province_admin`` sees everything, ``agency`` only its own units."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str] = mapped_column(Text)
+    role: Mapped[str] = mapped_column(String(20), default="agency")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    units: Mapped[list[Unit]] = relationship(secondary=user_units)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive (disabled) users
+        return self.active
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "province_admin"
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password, method="scrypt")
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def can_see_unit(self, unit_id: int) -> bool:
+        return self.is_admin or any(unit.id == unit_id for unit in self.units)

@@ -1,0 +1,5 @@
+"""Blueprint `reports`; see routes.py."""
+
+from .routes import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,101 @@
+"""Shared fixtures: a fresh application and SQLite file per test, a client that checks every page.
+
+Area-specific fixtures live in the conftest of each test folder.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+
+from survey_app import create_app
+from survey_app.extensions import db
+from survey_app.models import Campaign, CampaignUnit, Unit, User
+from tests.pages import check_page
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip locally when a tool is missing, but fail in CI, where the tool must have been installed."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: .ci/run must install it)")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[Flask]:
+    """An application on a fresh SQLite file (real file, WAL mode), schema from the models."""
+    application = create_app({
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(tmp_path / "test.sqlite"),
+        "RATELIMIT_ENABLED": False,
+    })
+    with application.app_context():
+        db.create_all()
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+class CheckingClient(FlaskClient):
+    """A test client that runs :func:`tests.pages.check_page` on every HTML page it receives."""
+
+    def open(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        response = super().open(*args, **kwargs)
+        if response.mimetype == "text/html" and response.status_code != 302 and response.get_data():
+            check_page(response.get_data(as_text=True))
+        return response
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    app.test_client_class = CheckingClient
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def campaign_unit(app: Flask) -> dict[str, object]:
+    """One open campaign (covering today) with one one-stop shop; returns plain ids and the token."""
+    with app.app_context():
+        unit = Unit(code="MC-TEST", name="Bộ phận Một cửa thử nghiệm", sector="one_stop", level="district",
+                    district="Ba Bể", default_locale="vi")
+        today = date.today()
+        campaign = Campaign(name="Khảo sát Quý thử", starts_on=today - timedelta(days=30),
+                            ends_on=today + timedelta(days=30), status="open")
+        link = CampaignUnit(campaign=campaign, unit=unit, questionnaire_id="one_stop", service_volume=1000,
+                            quota=100)
+        db.session.add_all([unit, campaign, link])
+        db.session.commit()
+        return {"unit_id": unit.id, "campaign_id": campaign.id, "link_id": link.id, "token": link.token}
+
+
+@pytest.fixture
+def make_user(app: Flask):  # type: ignore[no-untyped-def]
+    """Factory: ``make_user(email, role, unit_ids=(), password="pw-123456")`` → user id."""
+
+    def make(email: str, role: str = "agency", unit_ids: tuple[int, ...] = (), password: str = "pw-123456") -> int:
+        with app.app_context():
+            user = User(email=email, role=role, name=email.split("@")[0])
+            user.set_password(password)
+            user.units = [db.session.get(Unit, uid) for uid in unit_ids]
+            db.session.add(user)
+            db.session.commit()
+            return user.id
+
+    return make
