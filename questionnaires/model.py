@@ -73,7 +73,11 @@ class ShowIf:
 
 @dataclass(frozen=True)
 class Item:
-    """One question. ``line`` is where it starts in its source file, for error messages."""
+    """One question. ``line`` is where it starts in its source file, for error messages.
+
+    ``line`` (like `Section.line` and `Questionnaire.source`) is left out of ``==``: two questionnaires are
+    equal when they mean the same, however their files are laid out.
+    """
 
     id: str
     type: str
@@ -88,7 +92,7 @@ class Item:
     min: float | None = None
     max: float | None = None
     max_length: int = 1000
-    line: int = 0
+    line: int = field(default=0, compare=False)
 
     @property
     def is_satisfaction(self) -> bool:
@@ -114,7 +118,7 @@ class Section:
     title: str
     items: tuple[Item, ...]
     intro: str | None = None
-    line: int = 0
+    line: int = field(default=0, compare=False)
 
     def texts(self) -> Iterator[str]:
         yield self.title
@@ -135,7 +139,7 @@ class Questionnaire:
     title: str
     sections: tuple[Section, ...]
     intro: str | None = None
-    source: str = ""
+    source: str = field(default="", compare=False)
     warnings: tuple[str, ...] = field(default=(), compare=False)
 
     @property

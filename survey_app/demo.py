@@ -43,6 +43,14 @@ GENDER = {"female": 0.60, "male": 0.39, "other": 0.01}
 AGE = {"18_29": 0.22, "30_44": 0.38, "45_59": 0.28, "60_plus": 0.12}
 ETHNICITY = {"kinh": 0.30, "tay": 0.38, "nung": 0.11, "hmong": 0.07, "dao": 0.12, "other": 0.02}
 DEMOGRAPHIC_SHARES = {"gender": GENDER, "age_group": AGE, "ethnicity": ETHNICITY}
+# Chance of "yes" given the respondent's satisfaction: informal payments and pressure are rarer among the happy.
+YES_SHARE = {
+    "informal_payment": lambda happy: 0.02 + 0.25 * (1 - happy),
+    "extra_fees": lambda happy: 0.03 + 0.30 * (1 - happy),
+    "extra_tutoring": lambda happy: 0.05 + 0.40 * (1 - happy),
+    "on_time": lambda happy: 0.55 + 0.4 * happy,
+    "feedback_given": lambda happy: 0.12,
+}
 COMMENTS = (
     "Cán bộ nhiệt tình, hướng dẫn rõ ràng.",
     "Phải chờ lâu, cần thêm ghế ngồi.",
@@ -172,8 +180,7 @@ def _answer(rng: np.random.Generator, item: Item, happy: float) -> object | None
         satisfied = rng.random() < happy
         return int(rng.choice([4, 5], p=[0.55, 0.45]) if satisfied else rng.choice([1, 2, 3], p=[0.15, 0.3, 0.55]))
     if item.type == "yes_no":
-        # Questions phrased so that "yes" is the bad outcome are rarer among happy respondents.
-        return "yes" if rng.random() < (0.5 if "on time" in item.text.lower() else 0.12 * (1.2 - happy)) * 2 else "no"
+        return "yes" if rng.random() < YES_SHARE.get(item.id, lambda h: 0.3)(happy) else "no"
     if item.type == "single":
         return str(rng.choice([o.code for o in item.options]))
     if item.type == "multi":

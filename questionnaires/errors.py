@@ -1,0 +1,222 @@
+"""Catalogue of the problems a questionnaire file can have, each said so that its author can fix it alone.
+
+Following pyxform's ``errors.py``, every message names *where* (file, line, field: carried by `Problem`),
+*what* is wrong and *how to fix it*. Templates are plain module-level strings wrapped in the no-op marker
+`N_`, so ``pybabel extract -k N_`` collects them and the web layer can show them in the user's language
+through `Problem.translated`. Parameters are codes, ids, numbers or lists of codes, never English words,
+so a translated template needs nothing else translated. A literal percent sign is written ``%%``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+
+def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker name
+    """Mark ``message`` for extraction without translating it: it is translated when it is shown."""
+    return message
+
+
+# File and YAML level.
+UNREADABLE = N_("The file cannot be read (%(detail)s). Check the file name and that it is UTF-8 text.")
+YAML_SYNTAX = N_("This is not valid YAML: %(detail)s. Check the indentation and the quotes on this line.")
+EMPTY_FILE = N_("The file is empty. Start it with the keys id, version, sector, target, title and sections.")
+MISSING_SHEET = N_("The workbook has no sheet '%(sheet)s'. Add it with the XLSForm columns.")
+MISSING_COLUMN = N_("The sheet has no column '%(column)s'. Add it to the first row.")
+UNKNOWN_CHOICE_LIST = N_(
+    "The choice list '%(list)s' is not in the choices sheet. Add rows with list_name '%(list)s' there."
+)
+UNSUPPORTED_RELEVANT = N_(
+    "The condition '%(value)s' is not supported. Write it as ${item} = 'value', joined with 'or' for several."
+)
+DUPLICATE_QUESTIONNAIRE = N_(
+    "The questionnaire id '%(id)s' is also used in %(other)s. Give every questionnaire its own id."
+)
+
+# Shape of the data.
+NOT_MAPPING = N_("'%(key)s' must be a mapping: lines of 'key: value' indented under it.")
+NOT_LIST = N_("'%(key)s' must be a list. Start each entry on its own line with '- '.")
+NOT_TEXT = N_("'%(key)s' must be text. Write it after the colon, in quotes if it contains ': ' or ' #'.")
+EMPTY_TEXT = N_("'%(key)s' is empty. Write the text that respondents will read.")
+EMPTY_LIST = N_("'%(key)s' has no entries. Add at least one.")
+NOT_BOOLEAN = N_("'%(key)s' must be true or false, not '%(value)s'.")
+NOT_NUMBER = N_("'%(key)s' must be a number, not '%(value)s'.")
+MISSING_KEY = N_("The required key '%(key)s' is missing. Add a line '%(key)s: ...' here.")
+UNKNOWN_KEY = N_("The key '%(key)s' is not known here. Use only: %(allowed)s.")
+UNKNOWN_KEY_SUGGEST = N_("The key '%(key)s' is not known here. Did you mean '%(suggestion)s'?")
+DUPLICATE_KEY = N_("The key '%(key)s' is already given on line %(first)s. Keep only one of them.")
+BAD_ID = N_(
+    "'%(value)s' is not a valid id. Use lower-case letters, digits and '_', starting with a letter, "
+    "for example 'staff_polite'."
+)
+BAD_CODE = N_(
+    "'%(value)s' is not a valid option code. Use lower-case letters, digits and '_', for example '18_29'."
+)
+
+# The questionnaire as a whole.
+BAD_VERSION = N_(
+    "The version must be a whole number of 1 or more, not '%(value)s'. "
+    "Add 1 each time the meaning of a question changes."
+)
+BAD_SECTOR = N_("The sector '%(value)s' is not known. Use one of: %(allowed)s.")
+BAD_TARGET = N_(
+    "The target must be a share above 0 and at most 1, for example 0.9 for 90%%, not '%(value)s'."
+)
+DUPLICATE_SECTION = N_(
+    "The section id '%(section)s' is already used on line %(first)s. Give each section its own id."
+)
+DUPLICATE_ITEM = N_(
+    "The item id '%(item)s' is already used on line %(first)s. "
+    "Give each item its own id: answers are stored under it."
+)
+NO_OVERALL = N_(
+    "No item has 'role: overall'. Add 'role: overall' to the likert5 question about overall satisfaction."
+)
+MANY_OVERALL = N_(
+    "Item '%(item)s' is a second 'role: overall' item; '%(first)s' on line %(first_line)s is the first. "
+    "Keep exactly one."
+)
+DUPLICATE_WEIGHTING = N_(
+    "Item '%(item)s' uses the weighting variable '%(value)s' already used by item '%(first)s'. Use it once."
+)
+
+# One item.
+BAD_TYPE = N_("Item '%(item)s' has type '%(value)s'. Use one of: %(allowed)s.")
+BAD_ROLE = N_("Item '%(item)s' has role '%(value)s'. Use one of: %(allowed)s, or leave 'role' out.")
+OVERALL_NOT_LIKERT = N_("Item '%(item)s' has 'role: overall' but type '%(type)s'. Make it a likert5 item.")
+MISSING_WEIGHTING = N_(
+    "Demographic item '%(item)s' has no 'weighting_variable'. Add the population margin it matches, "
+    "for example 'weighting_variable: gender'."
+)
+MISPLACED_WEIGHTING = N_(
+    "Item '%(item)s' has a 'weighting_variable' but no 'role: demographic'. "
+    "Add the role or remove the variable."
+)
+DEMOGRAPHIC_TYPE = N_(
+    "Demographic item '%(item)s' has type '%(type)s'. "
+    "Use single or yes_no, so that answers match population groups."
+)
+MISSING_OPTIONS = N_(
+    "Item '%(item)s' of type '%(type)s' has no options. "
+    "Add 'options:' with one 'code: label' line per choice."
+)
+TOO_FEW_OPTIONS = N_("Item '%(item)s' has only one option. Give at least two, or use a yes_no item.")
+DUPLICATE_OPTION = N_(
+    "Item '%(item)s' has the option code '%(option)s' twice (first on line %(first)s). "
+    "Give each option its own code."
+)
+MISPLACED_KEY = N_(
+    "Item '%(item)s' of type '%(type)s' cannot have '%(key)s'; only these types can: %(types)s. "
+    "Remove '%(key)s' or change the type."
+)
+BAD_RANGE = N_("Item '%(item)s' has min %(min)s greater than max %(max)s. Swap the two numbers.")
+BAD_MAX_LENGTH = N_("Item '%(item)s' has max_length '%(value)s'. Use a whole number from 1 to %(limit)s.")
+SHOW_IF_UNKNOWN = N_(
+    "Item '%(item)s' depends on item '%(target)s', which does not exist. Use the id of an earlier item."
+)
+SHOW_IF_LATER = N_(
+    "Item '%(item)s' depends on item '%(target)s', which is not asked before it. "
+    "Move '%(item)s' after '%(target)s' or depend on an earlier item."
+)
+SHOW_IF_TARGET_TYPE = N_(
+    "Item '%(item)s' depends on item '%(target)s' of type '%(type)s'. "
+    "Depend only on a likert5, yes_no, single or multi item."
+)
+SHOW_IF_VALUE = N_(
+    "Item '%(item)s' is shown when '%(target)s' is '%(value)s', but '%(target)s' has no such answer. "
+    "Use one of: %(allowed)s."
+)
+
+#: Every problem code and its default template. A code names the kind of problem and stays stable; tests
+#: and tools match on it. ``unknown_key`` also uses `UNKNOWN_KEY_SUGGEST` when a close key exists.
+CATALOGUE: dict[str, str] = {
+    "unreadable": UNREADABLE,
+    "yaml_syntax": YAML_SYNTAX,
+    "empty_file": EMPTY_FILE,
+    "missing_sheet": MISSING_SHEET,
+    "missing_column": MISSING_COLUMN,
+    "unknown_choice_list": UNKNOWN_CHOICE_LIST,
+    "unsupported_relevant": UNSUPPORTED_RELEVANT,
+    "duplicate_questionnaire": DUPLICATE_QUESTIONNAIRE,
+    "not_mapping": NOT_MAPPING,
+    "not_list": NOT_LIST,
+    "not_text": NOT_TEXT,
+    "empty_text": EMPTY_TEXT,
+    "empty_list": EMPTY_LIST,
+    "not_boolean": NOT_BOOLEAN,
+    "not_number": NOT_NUMBER,
+    "missing_key": MISSING_KEY,
+    "unknown_key": UNKNOWN_KEY,
+    "duplicate_key": DUPLICATE_KEY,
+    "bad_id": BAD_ID,
+    "bad_code": BAD_CODE,
+    "bad_version": BAD_VERSION,
+    "bad_sector": BAD_SECTOR,
+    "bad_target": BAD_TARGET,
+    "duplicate_section": DUPLICATE_SECTION,
+    "duplicate_item": DUPLICATE_ITEM,
+    "no_overall": NO_OVERALL,
+    "many_overall": MANY_OVERALL,
+    "duplicate_weighting": DUPLICATE_WEIGHTING,
+    "bad_type": BAD_TYPE,
+    "bad_role": BAD_ROLE,
+    "overall_not_likert": OVERALL_NOT_LIKERT,
+    "missing_weighting": MISSING_WEIGHTING,
+    "misplaced_weighting": MISPLACED_WEIGHTING,
+    "demographic_type": DEMOGRAPHIC_TYPE,
+    "missing_options": MISSING_OPTIONS,
+    "too_few_options": TOO_FEW_OPTIONS,
+    "duplicate_option": DUPLICATE_OPTION,
+    "misplaced_key": MISPLACED_KEY,
+    "bad_range": BAD_RANGE,
+    "bad_max_length": BAD_MAX_LENGTH,
+    "show_if_unknown": SHOW_IF_UNKNOWN,
+    "show_if_later": SHOW_IF_LATER,
+    "show_if_target_type": SHOW_IF_TARGET_TYPE,
+    "show_if_value": SHOW_IF_VALUE,
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a questionnaire source, located precisely enough to fix it without searching.
+
+    ``line`` is 1-based (a spreadsheet row for XLSForm; 0 when the whole file is concerned); ``field`` is a
+    path such as ``items[q3].type``; ``params`` fill the ``%(name)s`` slots of ``template``.
+    """
+
+    file: str
+    line: int
+    field: str
+    code: str
+    template: str
+    params: Mapping[str, object] = dataclasses.field(default_factory=dict, hash=False)
+
+    @classmethod
+    def of(cls, file: str, line: int, field: str, code: str, template: str | None = None, /,
+           **params: object) -> Problem:
+        """Build a problem whose template is the catalogue's one for ``code`` unless given."""
+        return cls(file, line, field, code, template or CATALOGUE[code], dict(params))
+
+    @property
+    def message(self) -> str:
+        """The English message."""
+        return self.template % self.params
+
+    def translated(self, gettext: Callable[[str], str]) -> str:
+        """The message in the language of ``gettext`` (e.g. ``flask_babel.gettext``)."""
+        return gettext(self.template) % self.params
+
+    def __str__(self) -> str:
+        where = f"{self.field}: " if self.field else ""
+        return f"{self.file}:{self.line}: {where}{self.message}"
+
+
+class QuestionnaireError(ValueError):
+    """A questionnaire source has problems; ``problems`` lists all of them, in file and line order."""
+
+    def __init__(self, problems: list[Problem] | tuple[Problem, ...]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(problem) for problem in self.problems))
