@@ -36,6 +36,26 @@ def check_command(files: tuple[Path, ...]) -> None:
         sys.exit(1)
 
 
+@questionnaires_cli.command("convert")
+@click.argument("workbook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="YAML file to write (default: stdout).")
+def convert_command(workbook: Path, out: Path | None) -> None:
+    """Convert an XLSForm WORKBOOK to our YAML format, so it can be reviewed and committed once."""
+    from questionnaires import xlsform
+
+    form, problems = xlsform.read_workbook(workbook)
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if form is None or problems:
+        sys.exit(1)
+    text = xlsform.to_yaml(form, comment=f"Converted from {workbook.name}")
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        click.echo(f"{workbook} -> {out}")
+
+
 @questionnaires_cli.command("list")
 @with_appcontext
 def list_command() -> None:
