@@ -36,10 +36,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from . import cli, errors, i18n, security
+    from . import cli, compression, errors, i18n, security
 
     i18n.init_app(app)
     security.init_app(app)
+    compression.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     return app

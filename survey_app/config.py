@@ -20,12 +20,16 @@ def defaults(instance_path: str) -> dict[str, object]:
         "WTF_CSRF_TIME_LIMIT": 24 * 3600,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        # False so the demo works on http://127.0.0.1; production (HTTPS) sets both to True in instance/config.py.
         "SESSION_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_SECURE": False,
         "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "SUBMIT_RATE_LIMIT": "60 per minute",
         "LOGIN_RATE_LIMIT": "10 per minute",
+        "LOGIN_ACCOUNT_RATE_LIMIT": "20 per hour",  # sign-in attempts on one account, from any address
         "KIOSK_IDLE_SECONDS": 90,
         "KIOSK_THANKS_SECONDS": 8,
         "QUESTIONNAIRE_DIR": None,  # None: the shipped questionnaires

@@ -1,35 +1,64 @@
 """Locale choice and fallback.
 
-Order of preference for a request: an explicit choice (``?lang=`` or the language buttons, kept in the
-respondent's session), then the browser's ``Accept-Language``, then the unit's default language (set by the
-survey pages on ``g.unit_locale``), then Vietnamese. Only languages that have a catalog are offered; an unknown
-code never raises, it falls back.
+Order of preference for a request:
+
+1. ``?lang=<code>`` (a QR poster can carry a language), remembered in the session for the following pages;
+2. the respondent's explicit choice on the start screen (:func:`choose_language`, kept in the session until
+   :func:`forget_language`, which the kiosk calls after each respondent);
+3. the browser's ``Accept-Language`` — except on a shared device (a kiosk), whose browser says nothing about
+   the person in front of it;
+4. the unit's default language (:func:`use_unit_language`, called by the survey pages);
+5. Vietnamese.
+
+Only languages with a catalog in the translations folder are chosen; an unknown code never raises, it falls
+through. A language Babel/CLDR does not know (Tày ``tyz``, Dao ``ium``…) is supported by handing Flask-Babel
+a *formatting* locale it can parse (Vietnamese unless the language's metadata says otherwise) while
+:class:`CatalogDomain` serves the catalog of the real code. ``<html lang>`` carries the real code.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+import logging
 
-from flask import Flask, current_app, g, request, session
+from babel.support import NullTranslations
+from flask import Flask, current_app, g, has_app_context, has_request_context, request, session
+from flask_babel import Domain, get_locale, refresh
 
+from .catalog import FALLBACK_LANGUAGE, SOURCE_LANGUAGE, Catalogs, Language, coverage
 from .extensions import babel
 
-DEFAULT_LOCALE = "vi"
+DEFAULT_LOCALE = FALLBACK_LANGUAGE
 SESSION_KEY = "locale"
+QUERY_PARAMETER = "lang"
+EXTENSION_KEY = "survey_catalogs"
+
+log = logging.getLogger(__name__)
+
+
+def catalogs() -> Catalogs:
+    """The translations folder of the current application."""
+    return current_app.extensions[EXTENSION_KEY]
 
 
 def available_locales() -> list[str]:
-    """Locale codes with a catalog folder in the translations directory, Vietnamese first."""
-    root = Path(current_app.config["TRANSLATIONS_DIR"])
-    if not root.is_dir():
-        return [DEFAULT_LOCALE]
-    found = sorted(p.name for p in root.iterdir() if (p / "LC_MESSAGES" / "messages.po").exists())
-    return [DEFAULT_LOCALE] + [code for code in found if code != DEFAULT_LOCALE]
+    """Codes of the languages that have a catalog, Vietnamese first (always present)."""
+    codes = catalogs().codes()
+    return codes if DEFAULT_LOCALE in codes else [DEFAULT_LOCALE, *codes]
+
+
+def languages() -> list[Language]:
+    """Every language with a catalog, with its name in itself; Vietnamese first."""
+    return catalogs().languages()
+
+
+def language_name(code: str) -> str:
+    """The language's name in itself ("Tiếng Việt", "English"), or the code when there is no such language."""
+    return catalogs().language(code).name if code in available_locales() else code
 
 
 def normalise(code: str | None) -> str | None:
-    """Map ``en-US``/``EN`` to a catalog code we have, or ``None``."""
-    if not code:
+    """Map ``en-US``/``EN``/``tyz`` to a code with a catalog, or ``None``."""
+    if not code or not isinstance(code, str):
         return None
     code = code.strip().replace("-", "_")
     available = available_locales()
@@ -40,26 +69,152 @@ def normalise(code: str | None) -> str | None:
     return None
 
 
-def select_locale() -> str:
-    """Flask-Babel's locale selector (see the module docstring for the order)."""
-    explicit = normalise(request.args.get("lang")) or normalise(session.get(SESSION_KEY))
+def choose_language(code: str | None) -> bool:
+    """Record a respondent's explicit choice; ``False`` (and nothing recorded) for a code without catalog."""
+    chosen = normalise(code)
+    if chosen is None:
+        return False
+    session[SESSION_KEY] = chosen
+    refresh()
+    return True
+
+
+def forget_language() -> None:
+    """Forget the respondent's choice: the next page is in the unit's (or the browser's) language again."""
+    session.pop(SESSION_KEY, None)
+    refresh()
+
+
+def use_unit_language(code: str | None, shared_device: bool = False) -> None:
+    """Tell the selector the unit's default language; on a ``shared_device`` (kiosk) ignore Accept-Language."""
+    g.unit_locale = code
+    g.shared_device = shared_device
+    refresh()
+
+
+def _choose() -> str:
+    """The language code for this request (see the module docstring for the order)."""
+    explicit = normalise(request.args.get(QUERY_PARAMETER)) or normalise(session.get(SESSION_KEY))
     if explicit:
         return explicit
-    best = request.accept_languages.best_match(available_locales())
-    if best:
-        return best
-    return normalise(getattr(g, "unit_locale", None)) or DEFAULT_LOCALE
+    if not g.get("shared_device"):
+        best = request.accept_languages.best_match(available_locales())
+        if best:
+            return best
+    return normalise(g.get("unit_locale")) or DEFAULT_LOCALE
+
+
+def select_locale() -> str:
+    """Flask-Babel's locale selector: remembers the real language, returns a locale CLDR can format with."""
+    if not has_request_context():
+        return DEFAULT_LOCALE
+    code = _choose()
+    g.survey_language = code
+    return catalogs().language(code).formatting_locale
+
+
+def current_language() -> str:
+    """The code of the language pages are shown in (``tyz`` even though dates are formatted as ``vi``)."""
+    locale = get_locale()  # runs the selector when needed, which records the real code
+    forced = getattr(g.get("_flask_babel"), "forced_babel_locale", None)  # inside flask_babel.force_locale
+    if forced is not None:
+        return str(forced)
+    if has_request_context() and g.get("survey_language"):
+        return g.survey_language
+    return str(locale) if locale is not None else DEFAULT_LOCALE
 
 
 def current_locale_code() -> str:
-    """The active locale as a BCP 47 tag for ``<html lang>``."""
-    from flask_babel import get_locale
+    """The active language as a BCP 47 tag, for ``<html lang>``."""
+    return current_language().replace("_", "-")
 
-    locale = get_locale()
-    return str(locale).replace("_", "-") if locale is not None else DEFAULT_LOCALE
+
+def current_direction() -> str:
+    """``ltr`` or ``rtl`` for ``<html dir>``."""
+    code = current_language()
+    return catalogs().language(code).direction if code in available_locales() else "ltr"
+
+
+def translated_share(code: str, texts: list[str] | tuple[str, ...] | set[str]) -> tuple[int, int]:
+    """``(translated, total)`` of ``texts`` in the language's own catalog (fallbacks not counted)."""
+    return coverage(catalogs().translated(code), texts)
+
+
+def languages_for(questionnaire: object) -> list[Language]:
+    """Languages a kiosk may offer for a questionnaire: those whose every questionnaire text is translated.
+
+    Vietnamese is always offered (it is the fallback and must be complete) and so is English (the message ids
+    are English).
+    """
+    texts = set(questionnaire.texts())  # type: ignore[attr-defined]
+    offered = []
+    for language in languages():
+        done, total = translated_share(language.code, texts)
+        if language.code in (DEFAULT_LOCALE, SOURCE_LANGUAGE) or done == total:
+            offered.append(language)
+    return offered
+
+
+def kiosk_languages(questionnaire: object) -> list[tuple[str, str]]:
+    """``(code, name in itself)`` of the languages offered on a kiosk start screen for this questionnaire."""
+    return [(language.code, language.name) for language in languages_for(questionnaire)]
+
+
+class CatalogDomain(Domain):
+    """Flask-Babel domain that serves the catalog of the real language code, not of the formatting locale."""
+
+    def get_translations(self) -> NullTranslations:
+        if not has_app_context() or EXTENSION_KEY not in current_app.extensions:
+            return NullTranslations()
+        code = current_language()
+        cached = g.get("_survey_translations")
+        if cached is None or cached[0] != code:  # looked up once per request and language, not per string
+            cached = (code, catalogs().translations(code))
+            g._survey_translations = cached
+        return cached[1]
+
+
+class _FormTranslations:
+    """WTForms' translations, resolved at each call: the page's language may be settled after the form exists."""
+
+    def ugettext(self, message: str) -> str:
+        return CatalogDomain().get_translations().ugettext(message)
+
+    def ungettext(self, singular: str, plural: str, n: int) -> str:
+        return CatalogDomain().get_translations().ungettext(singular, plural, n)
+
+
+def _translate_form_messages() -> None:
+    """Give Flask-WTF our catalogs for WTForms' built-in messages (see :mod:`survey_app.form_messages`).
+
+    Flask-WTF looks for a ready ``request.wtforms_translations`` before loading WTForms' own catalogs.
+    """
+    request.wtforms_translations = _FormTranslations()  # type: ignore[attr-defined]
+
+
+def _remember_query_language() -> None:
+    """Keep ``?lang=`` for the rest of the visit (the QR form posts back without the query string)."""
+    code = normalise(request.args.get(QUERY_PARAMETER))
+    if code and session.get(SESSION_KEY) != code:
+        session[SESSION_KEY] = code
 
 
 def init_app(app: Flask) -> None:
-    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", app.config["TRANSLATIONS_DIR"])
+    """Bind Flask-Babel with our selector and domain; compile stale catalogs so ``.mo`` files are fresh."""
+    store = Catalogs(app.config["TRANSLATIONS_DIR"])
+    if not store.po_path(DEFAULT_LOCALE).is_file():
+        raise RuntimeError(f"The Vietnamese catalog {store.po_path(DEFAULT_LOCALE)} is missing: pages would show "
+                           "English. Set TRANSLATIONS_DIR to the project's translations folder.")
+    app.extensions[EXTENSION_KEY] = store
+    try:
+        for path in store.compile():
+            log.info("compiled %s", path)
+    except OSError as error:  # a read-only install still works: stale catalogs are compiled in memory
+        log.warning("could not write compiled catalogs (%s); compiling in memory instead", error)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(store.root)
     babel.init_app(app, locale_selector=select_locale)
-    app.jinja_env.globals["current_locale_code"] = current_locale_code
+    babel.domain_instance = CatalogDomain()
+    app.before_request(_remember_query_language)
+    app.before_request(_translate_form_messages)
+    app.jinja_env.globals.update(current_locale_code=current_locale_code, current_direction=current_direction,
+                                 language_name=language_name)

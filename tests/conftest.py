@@ -18,6 +18,7 @@ from survey_app import create_app
 from survey_app.extensions import db
 from survey_app.models import Campaign, CampaignUnit, Unit, User
 from tests.pages import check_page
+from tests.postgres.server import PostgresServer, binaries, prepare_template
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -31,13 +32,44 @@ def require(condition: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
+# Every test that uses `app` runs on each backend: SQLite and a real PostgreSQL server (see tests/postgres/).
+# SURVEY_TEST_BACKENDS=sqlite runs one half only, e.g. while iterating on a change.
+BACKENDS = [name for name in os.environ.get("SURVEY_TEST_BACKENDS", "sqlite,postgresql").split(",") if name]
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """One throw-away PostgreSQL server per session, on 127.0.0.1, with a template holding the schema."""
+    bin_dir = binaries()
+    require(bin_dir is not None, "PostgreSQL server binaries not found (apt-get install postgresql)")
+    assert bin_dir is not None
+    server = PostgresServer.start(bin_dir)
+    try:
+        prepare_template(server)
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty-schema database for one test: a SQLite file, or a PostgreSQL database from the template."""
+    if request.param == "sqlite":
+        yield "sqlite:///" + str(tmp_path / "test.sqlite")
+        return
+    server: PostgresServer = request.getfixturevalue("postgres")
+    url = server.create_database()
+    yield url
+    server.drop_database(url)
+
+
 @pytest.fixture
-def app(tmp_path: Path) -> Iterator[Flask]:
-    """An application on a fresh SQLite file (real file, WAL mode), schema from the models."""
+def app(database_url: str) -> Iterator[Flask]:
+    """An application on a fresh database (SQLite file in WAL mode, or PostgreSQL), schema from the models."""
     application = create_app({
         "TESTING": True,
         "SECRET_KEY": "test-secret",
-        "SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(tmp_path / "test.sqlite"),
+        "SQLALCHEMY_DATABASE_URI": database_url,
         "RATELIMIT_ENABLED": False,
     })
     with application.app_context():

@@ -1,5 +1,9 @@
-"""Blueprint `admin`; see routes.py."""
+"""Blueprint `admin`: campaigns, units, staff accounts, posters and receipt codes, progress.
 
+Importing the view modules registers their routes on ``bp``.
+"""
+
+from . import campaigns, printing, progress_views, units, users  # noqa: F401
 from .routes import bp
 
 __all__ = ["bp"]

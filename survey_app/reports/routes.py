@@ -1,5 +1,70 @@
-"""Routes of the `reports` blueprint."""
+"""Pages of the `reports` blueprint: the campaign list, the province view, the unit view, comment moderation.
 
-from flask import Blueprint
+Downloads (charts, CSV/XLSX tables, PDF, raw responses) are in :mod:`survey_app.reports.downloads`. Every
+route needs a signed-in staff user; what an agency user may open is decided in
+:mod:`survey_app.reports.access`.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from ..auth.access import admin_required, staff_required, visible_unit_ids
+from ..questionnaire_registry import registry
+from . import charts
+from .access import campaign_or_404, unit_or_404, visible_campaigns
+from .comments import set_hidden
+from .report import METHOD_PROVINCE, METHOD_UNIT, province_report, unit_report
+from .table import display_rows
 
 bp = Blueprint("reports", __name__)
+
+
+@bp.app_template_global()
+def report_rows(table):  # type: ignore[no-untyped-def]
+    """Rows of a report table with their cell texts, small-cell rule applied (see ``table.display_rows``)."""
+    return list(display_rows(table))
+
+
+@bp.route("/")
+@staff_required
+def index() -> str:
+    return render_template("reports/index.html", campaigns=visible_campaigns())
+
+
+@bp.route("/<int:campaign_id>/")
+@staff_required
+def campaign(campaign_id: int) -> str:
+    """The province view (an agency user sees its own units' rows only)."""
+    found = campaign_or_404(campaign_id)
+    report = province_report(found, visible_unit_ids(), request.args.get("sort"))
+    chart_kinds = charts.PROVINCE_KINDS if current_user.is_admin else ()
+    return render_template("reports/campaign.html", campaign=found, report=report, method=METHOD_PROVINCE,
+                           chart_kinds=chart_kinds, chart_alt=charts.alt_text)
+
+
+@bp.route("/<int:campaign_id>/units/<int:unit_id>")
+@staff_required
+def unit(campaign_id: int, unit_id: int) -> str:
+    found = campaign_or_404(campaign_id)
+    unit_or_404(found, unit_id)
+    report = unit_report(found, unit_id, include_hidden=current_user.is_admin)
+    form = registry().get(str(report.unit["questionnaire_id"]))
+    return render_template("reports/unit.html", campaign=found, report=report, form=form, method=METHOD_UNIT,
+                           chart_kinds=charts.UNIT_KINDS, chart_alt=charts.alt_text)
+
+
+@bp.route("/<int:campaign_id>/units/<int:unit_id>/comments/<int:response_id>", methods=["POST"])
+@admin_required
+def moderate(campaign_id: int, unit_id: int, response_id: int) -> WerkzeugResponse:
+    """Hide an abusive comment from agencies and exports, or show it again (province administrator only)."""
+    found = campaign_or_404(campaign_id)
+    unit_or_404(found, unit_id)
+    hide = request.form.get("hide") == "1"
+    if not set_hidden(found.id, unit_id, response_id, hide):
+        abort(404)
+    flash(_("The comment is hidden from agencies and exports.") if hide else _("The comment is shown again."), "info")
+    return redirect(url_for("reports.unit", campaign_id=found.id, unit_id=unit_id, _anchor="comments"))

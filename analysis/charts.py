@@ -1,0 +1,167 @@
+"""Charts of satisfaction results, drawn with matplotlib's object API (no pyplot, no global state).
+
+Every function takes the table to draw and the texts to show (already translated by the caller, so the web
+layer can pass Vietnamese or English) and returns a :class:`matplotlib.figure.Figure`; :func:`figure_bytes`
+renders one to PNG or SVG. Texts are set in DejaVu Sans, which ships with matplotlib and has every
+Vietnamese letter (ă, â, đ, ê, ô, ơ, ư with the five tone marks), whatever the local matplotlib settings.
+"""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, PercentFormatter
+
+FONT = "DejaVu Sans"
+#: Colours of the answers 1..5 (red to blue, readable with the common colour-vision deficiencies).
+LIKERT_COLOURS = ("#ca0020", "#f4a582", "#d9d9d9", "#92c5de", "#0571b0")
+VERDICT_COLOURS = {"meets": "#1a9641", "below": "#d7191c", "not_yet_known": "#7f7f7f"}
+FORMATS = ("png", "svg")
+#: Characters per line of a wrapped row label.
+LABEL_WIDTH = 48
+
+
+def _style(ax: Axes, title: str, xlabel: str, ylabel: str = "") -> None:
+    ax.set_title(title, fontfamily=FONT, loc="left")
+    ax.set_xlabel(xlabel, fontfamily=FONT)
+    ax.set_ylabel(ylabel, fontfamily=FONT)
+    for label in [*ax.get_xticklabels(), *ax.get_yticklabels()]:
+        label.set_fontfamily(FONT)
+    ax.spines[["top", "right"]].set_visible(False)
+
+
+def likert_chart(
+    distribution: pd.DataFrame,
+    answer_labels: Sequence[str],
+    item_labels: Mapping[str, str] | None = None,
+    title: str = "",
+    xlabel: str = "",
+) -> Figure:
+    """Diverging stacked bars of the answers 1..5 per item, centred on the middle of the neutral answer.
+
+    Parameters
+    ----------
+    distribution : DataFrame
+        Rows = items, columns ``1..5`` holding shares (as :func:`analysis.indices.likert_distribution`).
+    answer_labels : sequence of 5 str
+        Legend texts of the answers 1..5.
+    item_labels : Mapping or None
+        Text shown for each item id (default: the id).
+    """
+    if len(answer_labels) != 5:
+        raise ValueError(f"answer_labels: give 5 labels (answers 1..5), not {len(answer_labels)}")
+    shares = distribution[[1, 2, 3, 4, 5]].to_numpy(dtype=float)
+    labels = [textwrap.fill((item_labels or {}).get(str(i), str(i)), LABEL_WIDTH) for i in distribution.index]
+    lines = sum(label.count("\n") + 1 for label in labels)
+    fig = Figure(figsize=(10, 0.3 * lines + 0.25 * len(labels) + 1.8), layout="constrained")
+    ax = fig.add_subplot()
+    rows = np.arange(len(labels))[::-1]
+    start = -(shares[:, 0] + shares[:, 1] + shares[:, 2] / 2)
+    left = start
+    for k in range(5):
+        ax.barh(rows, shares[:, k], left=left, color=LIKERT_COLOURS[k], label=answer_labels[k], height=0.7)
+        left = left + shares[:, k]
+    ax.axvline(0, color="#404040", linewidth=0.8)
+    ax.set_yticks(rows, labels=labels)
+    ends = np.abs(np.concatenate([start, left]))
+    reach = float(np.nanmax(ends)) if np.any(np.isfinite(ends)) else 1.0
+    limit = min(1.0, np.ceil(reach * 4) / 4 + 0.05)  # symmetric, to the next quarter
+    ax.set_xlim(-limit, limit)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{abs(x):.0%}"))
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 if xlabel else -0.06), ncols=5,
+              prop={"family": FONT, "size": 8}, frameon=False)
+    _style(ax, title, xlabel)
+    return fig
+
+
+def rates_chart(
+    rates: pd.DataFrame,
+    label: str,
+    target: float | None = None,
+    title: str = "",
+    xlabel: str = "",
+    target_label: str = "",
+    withheld_label: str = "",
+) -> Figure:
+    """Rates with their confidence intervals per group (one row each), against a target line.
+
+    ``rates`` is a result of :func:`analysis.estimates.satisfaction_rates`; ``label`` names the column shown
+    for each row. Points are coloured by ``verdict`` when present. Withheld groups show ``withheld_label``.
+    """
+    for column in (label, "rate", "ci_low", "ci_high"):
+        if column not in rates.columns:
+            raise ValueError(f"rates: no column {column!r}; pass a table from satisfaction_rates")
+    fig = Figure(figsize=(8, 0.32 * len(rates) + 1.6), layout="constrained")
+    ax = fig.add_subplot()
+    rows = np.arange(len(rates))[::-1]
+    rate = rates["rate"].to_numpy(dtype=float, na_value=np.nan)
+    low = rates["ci_low"].to_numpy(dtype=float, na_value=np.nan)
+    high = rates["ci_high"].to_numpy(dtype=float, na_value=np.nan)
+    verdict = rates["verdict"].astype(object).to_numpy() if "verdict" in rates.columns else [None] * len(rates)
+    colours = [VERDICT_COLOURS.get(v, "#2b5d8a") if isinstance(v, str) else "#2b5d8a" for v in verdict]
+    shown = ~np.isnan(rate)
+    ax.hlines(rows[shown], low[shown], high[shown], colors=np.array(colours)[shown], linewidth=2)
+    ax.scatter(rate[shown], rows[shown], c=np.array(colours)[shown], zorder=3, s=22)
+    for row in rows[~shown]:
+        ax.text(0.01, row, withheld_label, va="center", fontsize=8, color="#7f7f7f", fontfamily=FONT)
+    if target is not None:
+        ax.axvline(target, color="#404040", linestyle="--", linewidth=1)
+        ax.text(target, len(rates) - 0.4, f" {target_label} {target:.0%}".rstrip(), fontsize=8, fontfamily=FONT)
+    ax.set_yticks(rows, labels=[textwrap.shorten(str(v), LABEL_WIDTH, placeholder="…") for v in rates[label]])
+    ax.set_xlim(0, 1)
+    ax.xaxis.set_major_formatter(PercentFormatter(xmax=1))
+    _style(ax, title, xlabel)
+    return fig
+
+
+def trend_chart(
+    rates: pd.DataFrame,
+    x: str,
+    group: str | None = None,
+    target: float | None = None,
+    title: str = "",
+    xlabel: str = "",
+    ylabel: str = "",
+    target_label: str = "",
+) -> Figure:
+    """Rate across campaigns (``x``, in the order of the table) with a band for the confidence interval;
+    one line per value of ``group`` if given."""
+    for column in (x, "rate", "ci_low", "ci_high", *([group] if group else [])):
+        if column not in rates.columns:
+            raise ValueError(f"rates: no column {column!r}")
+    fig = Figure(figsize=(8, 4.5), layout="constrained")
+    ax = fig.add_subplot()
+    positions = {value: i for i, value in enumerate(dict.fromkeys(rates[x]))}
+    parts = [(None, rates)] if group is None else list(rates.groupby(group, sort=False, observed=True))
+    for name, part in parts:
+        where = part[x].map(positions).to_numpy(dtype=float)
+        line = ax.plot(where, part["rate"].to_numpy(dtype=float, na_value=np.nan), marker="o",
+                       label=None if name is None else str(name))
+        ax.fill_between(where, part["ci_low"].to_numpy(dtype=float, na_value=np.nan),
+                        part["ci_high"].to_numpy(dtype=float, na_value=np.nan), alpha=0.2,
+                        color=line[0].get_color())
+    if target is not None:
+        ax.axhline(target, color="#404040", linestyle="--", linewidth=1, label=target_label or None)
+    ax.set_xticks(list(positions.values()), labels=[str(v) for v in positions])
+    ax.set_ylim(0, 1)
+    ax.yaxis.set_major_formatter(PercentFormatter(xmax=1))
+    if group is not None or target_label:
+        ax.legend(prop={"family": FONT, "size": 8}, frameon=False)
+    _style(ax, title, xlabel, ylabel)
+    return fig
+
+
+def figure_bytes(fig: Figure, format: str = "png", dpi: int = 150) -> bytes:
+    """The figure rendered as PNG or SVG bytes (SVG text drawn as paths, without a creation date)."""
+    if format not in FORMATS:
+        raise ValueError(f"format: must be one of {FORMATS}, not {format!r}")
+    buffer = io.BytesIO()
+    metadata = {"Date": None} if format == "svg" else None
+    fig.savefig(buffer, format=format, dpi=dpi, metadata=metadata)
+    return buffer.getvalue()

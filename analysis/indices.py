@@ -1,0 +1,184 @@
+"""Satisfaction indices over many Likert items: per dimension, PAPI-style and SIPAS-style.
+
+Notation: respondent :math:`i` with weight :math:`w_i`, Likert item :math:`k` of dimension :math:`d`, answer
+:math:`y_{ik} \\in \\{1..5\\}` (missing and "not applicable" left out), satisfied when :math:`y_{ik} \\in S`
+(4 or 5 by default). Sums run over the valid answers of the group.
+
+* Share satisfied of a dimension: :math:`\\sum_{i,k \\in d} w_i [y_{ik} \\in S] / \\sum_{i,k \\in d} w_i`.
+* Mean score of a dimension: :math:`\\bar y_d = \\sum_{i,k \\in d} w_i y_{ik} / \\sum_{i,k \\in d} w_i`.
+* PAPI-style dimension index, 0-10: :math:`10 (\\bar y_d - 1) / 4`; the total index is the unweighted sum over
+  dimensions (0 to 10 x number of dimensions). As in the Provincial Governance and Public Administration
+  Performance Index (PAPI, CECODES, VFF-CRT and UNDP Viet Nam, annual reports since 2009), where every
+  dimension is put on a common 10-point scale and the provincial score is the sum of the dimension scores.
+* SIPAS-style index: satisfied answers over all answers to all satisfaction items,
+  :math:`\\sum_{i,k} w_i [y_{ik} \\in S] / \\sum_{i,k} w_i`, as the Satisfaction Index of Public Administrative
+  Services defines it (Bộ Nội vụ, Quyết định 2640/QĐ-BNV ngày 10/10/2017, Đề án "Đo lường sự hài lòng của người
+  dân, tổ chức đối với sự phục vụ của cơ quan hành chính nhà nước giai đoạn 2017-2020": the share of
+  "satisfied" and "very satisfied" answers among all answers to the questions of all criteria; per criterion,
+  among the answers to the criterion's questions), usually shown in per cent.
+
+Unweighted (``weight=None``) these are the official definitions; with weights each answer counts with its
+respondent's weight.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from typing import TypeAlias
+
+import numpy as np
+import pandas as pd
+
+from questionnaires.model import Questionnaire
+
+from .grouping import group_codes
+from .weights import Weight, weight_array
+
+Items: TypeAlias = Questionnaire | Mapping[str, str]
+
+
+def satisfaction_items(items: Items) -> dict[str, str]:
+    """``{item_id: dimension}`` of the satisfaction items of a questionnaire (Likert items with a dimension,
+    not demographics), or the mapping itself."""
+    if isinstance(items, Questionnaire):
+        return {i.id: i.dimension for i in items.items if i.is_satisfaction and i.dimension}
+    if not isinstance(items, Mapping) or not items:
+        raise ValueError("items: give a Questionnaire or a non-empty mapping {item_id: dimension}")
+    return dict(items)
+
+
+def dimension_scores(
+    df: pd.DataFrame,
+    items: Items,
+    weight: Weight = None,
+    by: str | Sequence[str] | None = None,
+    satisfied: Collection[int] = (4, 5),
+) -> pd.DataFrame:
+    """Share satisfied, mean score and 0-10 index per dimension (and group); formulas in the module docstring.
+
+    Returns
+    -------
+    DataFrame
+        The ``by`` columns, ``dimension``, ``share_satisfied``, ``mean_score``, ``index`` (0-10) and
+        ``answers`` (number of valid answers), one row per group and dimension (dimensions in item order).
+    """
+    mapping = satisfaction_items(items)
+    dimensions = list(dict.fromkeys(mapping.values()))
+    total, happy, score, count, keys = _sums(df, mapping, dimensions, weight, by, satisfied)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share, mean = happy / total, score / total
+    table = keys.loc[keys.index.repeat(len(dimensions))].reset_index(drop=True)
+    table["dimension"] = dimensions * len(keys)
+    table["share_satisfied"] = share.ravel()
+    table["mean_score"] = mean.ravel()
+    table["index"] = 10 * (mean.ravel() - 1) / 4
+    table["answers"] = count.ravel().astype(np.int64)
+    return table
+
+
+def papi_index(
+    df: pd.DataFrame,
+    items: Items,
+    weight: Weight = None,
+    by: str | Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """PAPI-style total: the sum over dimensions of the 0-10 dimension indices, per group.
+
+    Returns the ``by`` columns, ``papi_index`` and ``dimensions`` (how many were summed); NaN when a dimension
+    has no answer in the group, since a sum over fewer dimensions is not comparable.
+    """
+    scores = dimension_scores(df, items, weight, by)
+    columns = [c for c in scores.columns if c not in ("dimension", "share_satisfied", "mean_score", "index",
+                                                      "answers")]
+    n_dimensions = scores["dimension"].nunique()
+    values = scores["index"].to_numpy().reshape(-1, n_dimensions)
+    table = scores[columns].iloc[::n_dimensions].reset_index(drop=True)
+    table["papi_index"] = values.sum(axis=1)
+    table["dimensions"] = n_dimensions
+    return table
+
+
+def sipas_index(
+    df: pd.DataFrame,
+    items: Items,
+    weight: Weight = None,
+    by: str | Sequence[str] | None = None,
+    satisfied: Collection[int] = (4, 5),
+) -> pd.DataFrame:
+    """SIPAS-style index: satisfied answers over all answers to all satisfaction items, per group (0-1).
+
+    Returns the ``by`` columns, ``sipas_index`` and ``answers``.
+    """
+    mapping = satisfaction_items(items)
+    pooled = {item_id: "all" for item_id in mapping}
+    total, happy, _, count, keys = _sums(df, pooled, ["all"], weight, by, satisfied)
+    table = keys.copy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        table["sipas_index"] = (happy / total)[:, 0]
+    table["answers"] = count[:, 0].astype(np.int64)
+    return table
+
+
+def likert_distribution(df: pd.DataFrame, items: Sequence[str], weight: Weight = None) -> pd.DataFrame:
+    """Weighted share of each answer 1..5 per item (rows ``items``, columns 1..5, plus ``n`` valid answers)."""
+    w = weight_array(df, weight)
+    rows = []
+    for item in items:
+        codes = likert_codes(df, item)
+        totals = np.bincount(codes, weights=w, minlength=6)[1:6]
+        valid = codes > 0
+        rows.append(list(totals / totals.sum() if totals.sum() > 0 else np.full(5, np.nan)) + [int(valid.sum())])
+    return pd.DataFrame(rows, index=pd.Index(list(items), name="item"), columns=[1, 2, 3, 4, 5, "n"])
+
+
+def _sums(
+    df: pd.DataFrame,
+    mapping: Mapping[str, str],
+    dimensions: list[str],
+    weight: Weight,
+    by: str | Sequence[str] | None,
+    satisfied: Collection[int],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, pd.DataFrame]:
+    """Weighted answers, satisfied answers, score and answer counts per (group, dimension).
+
+    Each item costs two ``bincount`` passes on bins of (group, answer 0..5), 0 standing for no answer.
+    """
+    w = weight_array(df, weight)
+    columns = [] if by is None else ([by] if isinstance(by, str) else list(by))
+    group, keys = group_codes(df, columns, "by")
+    n_groups = len(keys)
+    shape = (n_groups, len(dimensions))
+    total, happy, score, count = (np.zeros(shape) for _ in range(4))
+    accepted = sorted({int(v) for v in satisfied})
+    if not set(accepted) <= {1, 2, 3, 4, 5}:
+        raise ValueError(f"satisfied: answers must be among 1..5, not {sorted(satisfied)}")
+    # Rows in no group go to a last group of bins that is dropped.
+    start = np.where(group < 0, n_groups, group) * 6 if group.min(initial=0) < 0 else group * 6
+    bins = (n_groups + 1) * 6
+    for item, dimension in mapping.items():
+        key = start + likert_codes(df, item)
+        weighted = np.bincount(key, weights=w, minlength=bins)[: n_groups * 6].reshape(n_groups, 6)
+        counted = np.bincount(key, minlength=bins)[: n_groups * 6].reshape(n_groups, 6)
+        d = dimensions.index(dimension)
+        total[:, d] += weighted[:, 1:].sum(axis=1)
+        happy[:, d] += weighted[:, accepted].sum(axis=1)
+        score[:, d] += weighted[:, 1:] @ np.arange(1.0, 6.0)
+        count[:, d] += counted[:, 1:].sum(axis=1)
+    return total, happy, score, count, keys
+
+
+def likert_codes(df: pd.DataFrame, item: str) -> np.ndarray:
+    """Answers of a Likert column as integers 1..5, and 0 where missing or "not applicable"."""
+    if item not in df.columns:
+        raise ValueError(f"items: no column {item!r} in the data")
+    column = df[item]
+    if pd.api.types.is_integer_dtype(column.dtype):
+        codes = column.to_numpy(dtype=np.intp, na_value=0)
+        whole = True
+    else:
+        values = np.nan_to_num(column.to_numpy(dtype=float, na_value=np.nan), nan=0.0)
+        codes = values.astype(np.intp)
+        whole = bool(np.all(codes == values))
+    if len(codes) and (codes.min() < 0 or codes.max() > 5 or not whole):
+        raise ValueError(f"items: {item!r} must hold Likert answers 1..5 (or missing)")
+    return codes

@@ -1,0 +1,117 @@
+"""What a phone downloads to answer a survey: bytes on the wire and requests, in a real Chromium.
+
+    python bench/page_weight.py
+
+Serves the application with gunicorn on 127.0.0.1 (as in production: the app compresses its own responses), opens
+the kiosk start page, the kiosk questions page and the QR survey page of the shipped one-stop questionnaire with an
+empty cache, and prints, per page, the requests made, the bytes transferred (headers + compressed bodies, as
+Chromium counts them) and the bytes after decompression; then the same page again with a warm cache. Any request to
+another host is listed and fails the run. The bar (issue "Proof under fire"): a QR survey page is at most 30 KB on
+the wire in at most 6 requests, with no third-party request.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.server import Server, prepare  # noqa: E402
+
+BUDGET_BYTES = 30 * 1024
+BUDGET_REQUESTS = 6
+
+
+@dataclass
+class Visit:
+    requests: list[tuple[str, int, int, int]] = field(default_factory=list)  # url, status, on the wire, decoded
+    foreign: list[str] = field(default_factory=list)
+
+    @property
+    def wire(self) -> int:
+        return sum(r[2] for r in self.requests)
+
+    @property
+    def decoded(self) -> int:
+        return sum(r[3] for r in self.requests)
+
+
+def visit(page: Any, url: str) -> Visit:
+    """Load ``url`` and wait until the network is idle; count every request the page made."""
+    result = Visit()
+    origin = urlsplit(url).netloc
+
+    def finished(request: Any) -> None:
+        response = request.response()
+        sizes = request.sizes()
+        body = response.body() if response is not None and response.status not in (204, 304) else b""
+        wire = sizes["responseHeadersSize"] + sizes["responseBodySize"]
+        result.requests.append((request.url, response.status if response else 0, wire, len(body)))
+        if urlsplit(request.url).netloc != origin:
+            result.foreign.append(request.url)
+
+    page.on("requestfinished", finished)
+    page.on("requestfailed", lambda request: result.foreign.append(request.url)
+            if urlsplit(request.url).netloc != origin else None)
+    page.goto(url, wait_until="networkidle")
+    page.remove_listener("requestfinished", finished)
+    return result
+
+
+def show(name: str, result: Visit) -> None:
+    print(f"{name:<34} {len(result.requests):>2} requests  {result.wire / 1024:6.1f} KB on the wire  "
+          f"{result.decoded / 1024:6.1f} KB decoded")
+    for url, status, wire, decoded in result.requests:
+        print(f"    {status} {urlsplit(url).path[:60]:<60} {wire:>7} B  ({decoded} B decoded)")
+    for url in result.foreign:
+        print(f"    THIRD-PARTY OR FAILED: {url}")
+
+
+def main() -> int:
+    from playwright.sync_api import sync_playwright
+
+    from tests.postgres.server import free_port
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        sys.exit("Chromium not found (apt-get install chromium)")
+    with tempfile.TemporaryDirectory(prefix="survey-weight-") as folder:
+        database_url = f"sqlite:///{folder}/weight.sqlite"
+        token = prepare(database_url)
+        server = Server(database_url, free_port(), workers=2)
+        server.start()
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=chromium, headless=True,
+                                                     args=["--no-sandbox", "--disable-background-networking"])
+                pages = {"kiosk start": f"/k/{token}", "kiosk questions": f"/k/{token}/questions?lang=vi",
+                         "QR survey page (phone)": f"/s/{token}"}
+                results = {}
+                for name, path in pages.items():
+                    context = browser.new_context(viewport={"width": 360, "height": 640}, locale="vi-VN")
+                    page = context.new_page()
+                    results[name] = cold = visit(page, server.base_url + path)
+                    show(name + ", empty cache", cold)
+                    show(name + ", warm cache", visit(page, server.base_url + path))
+                    context.close()
+                browser.close()
+        finally:
+            server.stop()
+    qr = results["QR survey page (phone)"]
+    foreign = any(r.foreign for r in results.values())
+    ok = qr.wire <= BUDGET_BYTES and len(qr.requests) <= BUDGET_REQUESTS and not foreign
+    print(f"\nQR survey page: {qr.wire / 1024:.1f} KB in {len(qr.requests)} requests "
+          f"(budget {BUDGET_BYTES // 1024} KB, {BUDGET_REQUESTS} requests, no third party): {'OK' if ok else 'OVER'}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

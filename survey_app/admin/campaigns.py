@@ -1,0 +1,197 @@
+"""Campaign views: list, create and edit (period, questionnaire per sector, units with their service volume),
+open and close, the campaign page with every unit's links, and the sample-size planner."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from werkzeug.wrappers import Response as WerkzeugResponse
+from wtforms import SelectChoice
+
+from ..auth.access import admin_required, staff_required, visible_unit_ids
+from ..extensions import db
+from ..models import SECTORS, Campaign, CampaignUnit, ReceiptCode, Response, Unit, utcnow
+from ..questionnaire_registry import registry
+from .forms import CampaignForm, PlannerForm, ReceiptCodesForm, SaveQuotasForm
+from .planner import plan_quotas
+from .routes import bp, campaign_or_404, kiosk_url, qr_url, visible_links
+
+
+@bp.route("/campaigns")
+@staff_required
+def campaigns() -> str:
+    query = select(Campaign).order_by(Campaign.starts_on.desc())
+    allowed = visible_unit_ids()
+    if allowed is not None:
+        query = query.where(Campaign.units.any(CampaignUnit.unit_id.in_(allowed)))
+    return render_template("admin/campaigns.html", campaigns=db.session.scalars(query).all())
+
+
+def _questionnaire_choices() -> dict[str, list[SelectChoice]]:
+    choices: dict[str, list[SelectChoice]] = {sector: [] for sector in SECTORS}
+    for form in sorted(registry().values(), key=lambda q: q.id):
+        label = f"{_(form.title)} ({form.id}, v{form.version})"
+        choices.setdefault(form.sector, []).append(SelectChoice(form.id, label))
+    return choices
+
+
+def _fill_form(form: CampaignForm, campaign: Campaign | None, units: Sequence[Unit]) -> None:
+    """Rows for every unit: the campaign's own values, else the unit's last campaign (a new quarter usually
+    repeats the previous one)."""
+    current = {link.unit_id: link for link in campaign.units} if campaign else {}
+    for unit in units:
+        link = current.get(unit.id)
+        previous = link or db.session.scalar(select(CampaignUnit).where(CampaignUnit.unit_id == unit.id)
+                                             .order_by(CampaignUnit.id.desc()).limit(1))
+        form.units.append_entry({
+            "unit_id": str(unit.id), "included": link is not None if campaign else previous is not None,
+            "service_volume": str(previous.service_volume) if previous else "",
+            "receipt_codes": bool(previous and previous.receipt_codes_required),
+        })
+    for sector in SECTORS:
+        chosen = next((link.questionnaire_id for link in current.values() if link.unit.sector == sector), None)
+        if chosen:
+            form.questionnaire_field(sector).data = chosen
+
+
+def _save_units(form: CampaignForm, campaign: Campaign, units_by_id: dict[int, Unit]) -> bool:
+    """Apply the unit rows; refuse to drop a unit that already has responses in this campaign."""
+    current = {link.unit_id: link for link in campaign.units}
+    ok = True
+    for entry in form.units:
+        row = entry.form
+        unit = units_by_id.get(int(row.unit_id.data)) if (row.unit_id.data or "").isdigit() else None
+        if unit is None:
+            continue
+        link = current.get(unit.id)
+        if not row.included.data:
+            if link is not None and campaign.id is not None and db.session.scalar(
+                    select(func.count()).select_from(Response).where(Response.campaign_id == campaign.id,
+                                                                     Response.unit_id == unit.id)):
+                row.included.errors = [_("This unit already has responses in this campaign: keep it")]
+                ok = False
+            elif link is not None:
+                campaign.units.remove(link)
+            continue
+        if link is None:
+            link = CampaignUnit(unit=unit)
+            campaign.units.append(link)
+        link.questionnaire_id = form.questionnaire_field(unit.sector).data
+        link.service_volume = int(row.service_volume.data.strip())
+        link.receipt_codes_required = bool(row.receipt_codes.data)
+    return ok
+
+
+def _edit(campaign: Campaign | None) -> str | WerkzeugResponse:
+    units = db.session.scalars(select(Unit).order_by(Unit.sector, Unit.name)).all()
+    units_by_id = {unit.id: unit for unit in units}
+    # Not obj=campaign: its `units` (links) would become rows of their own beside the rows built below.
+    form = CampaignForm(data={"name": campaign.name, "starts_on": campaign.starts_on,
+                              "ends_on": campaign.ends_on} if campaign and request.method == "GET" else None)
+    form.set_questionnaire_choices(_questionnaire_choices())
+    if request.method == "GET":
+        _fill_form(form, campaign, units)
+    elif form.validate():
+        sectors = {units_by_id[int(e.form.unit_id.data)].sector for e in form.units
+                   if e.form.included.data and (e.form.unit_id.data or "").isdigit()
+                   and int(e.form.unit_id.data) in units_by_id}
+        target = campaign or Campaign(status="draft")
+        if form.check_questionnaires(sectors):
+            target.name = form.name.data.strip()
+            target.starts_on, target.ends_on = form.starts_on.data, form.ends_on.data
+            with db.session.no_autoflush:
+                saved = _save_units(form, target, units_by_id)
+            if saved:
+                db.session.add(target)
+                db.session.commit()
+                flash(_("Campaign saved."), "info")
+                return redirect(url_for("admin.campaign", campaign_id=target.id))
+            db.session.rollback()
+    return render_template("admin/campaign_form.html", form=form, campaign=campaign, units_by_id=units_by_id)
+
+
+@bp.route("/campaigns/new", methods=["GET", "POST"])
+@admin_required
+def campaign_new() -> str | WerkzeugResponse:
+    return _edit(None)
+
+
+@bp.route("/campaigns/<int:campaign_id>/edit", methods=["GET", "POST"])
+@admin_required
+def campaign_edit(campaign_id: int) -> str | WerkzeugResponse:
+    return _edit(campaign_or_404(campaign_id))
+
+
+@bp.route("/campaigns/<int:campaign_id>")
+@staff_required
+def campaign(campaign_id: int) -> str:
+    campaign = campaign_or_404(campaign_id)
+    links = visible_links(campaign)
+    unused = dict(db.session.execute(
+        select(ReceiptCode.campaign_unit_id, func.count()).where(
+            ReceiptCode.campaign_unit_id.in_([link.id for link in links]), ReceiptCode.used_at.is_(None))
+        .group_by(ReceiptCode.campaign_unit_id)).all())
+    return render_template("admin/campaign.html", campaign=campaign, links=links, unused=unused,
+                           kiosk_url=kiosk_url, qr_url=qr_url, codes_form=ReceiptCodesForm(),
+                           questionnaires=registry())
+
+
+@bp.route("/campaigns/<int:campaign_id>/open", methods=["POST"])
+@admin_required
+def campaign_open(campaign_id: int) -> WerkzeugResponse:
+    """Open for answers; a campaign whose period is over, or without units, cannot be opened."""
+    campaign = campaign_or_404(campaign_id)
+    if not campaign.units:
+        flash(_("Add at least one unit before opening the campaign."), "error")
+    elif campaign.ends_on < utcnow().date():
+        flash(_("The period of this campaign is over. Change its last day before opening it."), "error")
+    else:
+        campaign.status = "open"
+        db.session.commit()
+        flash(_("The campaign is open: answers are accepted from its first to its last day."), "info")
+    return redirect(url_for("admin.campaign", campaign_id=campaign.id))
+
+
+@bp.route("/campaigns/<int:campaign_id>/close", methods=["POST"])
+@admin_required
+def campaign_close(campaign_id: int) -> WerkzeugResponse:
+    campaign = campaign_or_404(campaign_id)
+    if campaign.status != "open":
+        flash(_("Only an open campaign can be closed."), "error")
+    else:
+        campaign.status = "closed"
+        db.session.commit()
+        flash(_("The campaign is closed: no more answers are accepted."), "info")
+    return redirect(url_for("admin.campaign", campaign_id=campaign.id))
+
+
+@bp.route("/campaigns/<int:campaign_id>/planner", methods=["GET", "POST"])
+@admin_required
+def planner(campaign_id: int) -> str | WerkzeugResponse:
+    """Respondents needed per unit for the chosen precision; saving stores them as the units' quotas."""
+    campaign = campaign_or_404(campaign_id)
+    form = PlannerForm(request.args)
+    valid = form.validate() if request.args else True
+    settings = (float(form.margin.data), form.expected_rate.data / 100, float(form.level.data)) if valid else None
+    save = SaveQuotasForm()
+    if request.method == "POST":
+        try:
+            if not save.validate_on_submit():
+                abort(400)
+            settings = (float(save.margin.data), float(save.expected_rate.data), float(save.level.data))
+            plan = plan_quotas(campaign.units, *settings)
+        except (TypeError, ValueError):
+            flash(_("Choose the margin of error, calculate, then save."), "error")
+            return redirect(url_for("admin.planner", campaign_id=campaign.id))
+        for link, quota in plan:
+            link.quota = quota
+        db.session.commit()
+        flash(_("Quotas saved."), "info")
+        return redirect(url_for("admin.campaign", campaign_id=campaign.id))
+    plan = plan_quotas(sorted(campaign.units, key=lambda link: link.unit.name), *settings) if settings else []
+    if settings:
+        save.margin.data, save.expected_rate.data, save.level.data = (str(value) for value in settings)
+    return render_template("admin/planner.html", campaign=campaign, form=form, save=save, plan=plan)

@@ -1,0 +1,149 @@
+"""Chart images of the reports: figures drawn by :mod:`analysis.charts`, rendered to PNG and cached.
+
+The figures are drawn from the very tables the page shows (rows withheld for too few respondents are left out
+before drawing, so no bar of a small group exists), with labels translated in the reader's language. A PNG is
+cached under (campaign, unit or province, kind, locale, campaign fingerprint); the fingerprint changes with
+every new response (see :mod:`survey_app.reports.cache`), so a chart is redrawn exactly when its data changed.
+Each chart is shown above its table, which is its text alternative.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from matplotlib.figure import Figure
+
+from questionnaires.model import LIKERT_LABELS
+
+from ..models import Campaign
+from .cache import fingerprint, report_cache
+from .dataset import earlier_campaigns
+from .report import province_report, unit_report
+from .table import SECTORS, Table, hidden
+from .unit_tables import LIKERT_KEYS
+
+MIN_HEIGHT_INCHES = 3.2
+PROVINCE_KINDS = ("sectors", "units", "districts", "trend")
+UNIT_KINDS = ("dimensions", "items", "trend")
+ALT_TEXTS = {
+    "sectors": _l("Chart of the satisfaction rate of each sector with its confidence interval and target."),
+    "units": _l("Chart of the satisfaction rate of each unit with its confidence interval and target."),
+    "districts": _l("Chart of the satisfaction rate of each district with its confidence interval and target."),
+    "trend": _l("Chart of the satisfaction rate with its confidence interval in this campaign and the earlier "
+                "ones, against the target."),
+    "dimensions": _l("Chart of the share of satisfied answers in each dimension of the service."),
+    "items": _l("Chart of the answers to each question, from very dissatisfied to very satisfied."),
+}
+
+
+def alt_text(kind: str) -> str:
+    """A short description of the chart for screen readers; the table below it holds the figures."""
+    return str(ALT_TEXTS[kind])
+
+
+def province_chart(campaign: Campaign, kind: str) -> bytes:
+    """PNG of one province chart (cached; see the module docstring)."""
+    key = ("chart", campaign.id, "province", kind, str(get_locale()), _data_key(campaign, kind))
+    return report_cache().get_or_build(key, lambda: _png(_province_figure(campaign, kind)))
+
+
+def unit_chart(campaign: Campaign, unit_id: int, kind: str) -> bytes:
+    """PNG of one unit chart (cached; see the module docstring)."""
+    key = ("chart", campaign.id, unit_id, kind, str(get_locale()), _data_key(campaign, kind))
+    return report_cache().get_or_build(key, lambda: _png(_unit_figure(campaign, unit_id, kind)))
+
+
+def _data_key(campaign: Campaign, kind: str) -> tuple[object, ...]:
+    """The fingerprints the chart depends on: every earlier campaign's too for a trend."""
+    if kind == "trend":
+        return tuple(fingerprint(c.id) for c in earlier_campaigns(campaign))
+    return (fingerprint(campaign.id),)
+
+
+def _png(figure: Figure) -> bytes:
+    """PNG bytes; a figure of one or two rows is made taller first, or its title and labels leave no room."""
+    from analysis.charts import figure_bytes
+
+    width, height = figure.get_size_inches()
+    figure.set_size_inches(width, max(height, MIN_HEIGHT_INCHES))
+    return figure_bytes(figure, "png", dpi=110)
+
+
+def drawable(table: Table) -> pd.DataFrame:
+    """The table's frame with every figure of a withheld row blanked, whatever ``analysis`` left in it."""
+    frame = table.frame.copy()
+    withheld = [hidden(row) for row in frame.to_dict("records")]
+    figures = [c for c in ("rate", "ci_low", "ci_high", "share_satisfied") if c in frame.columns]
+    frame.loc[withheld, figures] = float("nan")
+    return frame
+
+
+def _common_target(frame: pd.DataFrame) -> float | None:
+    """One target line when every row has the same target; none when sectors with other targets are mixed."""
+    targets = set(frame["target"].dropna()) if "target" in frame.columns else set()
+    return float(targets.pop()) if len(targets) == 1 else None
+
+
+def _texts(frame: pd.DataFrame) -> dict[str, object]:
+    target = _common_target(frame)
+    return {
+        "target": target, "target_label": _("Target"),
+        "xlabel": _("Satisfaction rate with its %(level)s confidence interval", level="95 %") if target is not None else
+        _("Satisfaction rate with its %(level)s confidence interval; colour: verdict against each target",
+          level="95 %"),
+    }
+
+
+def _rates_chart(frame: pd.DataFrame, **options: object) -> Figure:
+    """:func:`analysis.charts.rates_chart` with the vertical range fixed to hold every row and the target's label
+    (left to autoscaling, a single row shrinks the range so much that the label pushes the axes to nothing)."""
+    from analysis import charts as drawing
+
+    figure = drawing.rates_chart(frame, **options)  # type: ignore[arg-type]
+    figure.axes[0].set_ylim(-0.6, max(len(frame), 1) - 0.1)
+    return figure
+
+
+def _province_figure(campaign: Campaign, kind: str) -> Figure:
+    from analysis import charts as drawing
+
+    table = province_report(campaign).tables()[kind]
+    frame = drawable(table)
+    sectors = [str(SECTORS.get(s, s)) for s in frame["sector"]]
+    if kind == "trend":
+        return drawing.trend_chart(frame.assign(series=sectors), x="campaign", group="series", title=str(table.title),
+                                   target=_common_target(frame), target_label=_("Target"),
+                                   ylabel=_("Satisfaction rate"))
+    if kind == "units":
+        frame = frame.sort_values(["sector", "name"]).assign(label=frame["name"])
+    elif kind == "districts":
+        frame = frame.assign(label=[f"{d} – {s}" for d, s in zip(frame["district"], sectors, strict=True)])
+    else:
+        frame = frame.assign(label=sectors)
+    return _rates_chart(frame, label="label", title=str(table.title),
+                        withheld_label=_("Fewer than 5 respondents: not shown"), **_texts(frame))
+
+
+def _unit_figure(campaign: Campaign, unit_id: int, kind: str) -> Figure:
+    from analysis import charts as drawing
+
+    report = unit_report(campaign, unit_id)
+    table = report.tables()[kind]
+    frame = drawable(table)
+    withheld = _("Fewer than 5 respondents: not shown")
+    if kind == "trend":
+        return drawing.trend_chart(frame, x="campaign", title=str(table.title), target=_common_target(frame),
+                                   target_label=_("Target"), ylabel=_("Satisfaction rate"))
+    if kind == "dimensions":
+        # Indices have no interval: the chart shows each dimension's share satisfied as a point.
+        points = frame.assign(rate=frame["share_satisfied"], ci_low=float("nan"), ci_high=float("nan"))
+        return _rates_chart(points, label="dimension", title=str(table.title), withheld_label=withheld,
+                            xlabel=_("Share of satisfied answers"))
+    shown = frame.loc[[not hidden(row) for row in frame.to_dict("records")]]
+    distribution = shown.set_index("item")[list(LIKERT_KEYS)]
+    distribution.columns = [1, 2, 3, 4, 5]
+    return drawing.likert_chart(distribution, answer_labels=[_(text) for _value, text in LIKERT_LABELS],
+                                item_labels=dict(zip(shown["item"], shown["question"], strict=True)),
+                                title=str(table.title), xlabel=_("Share of answers"))

@@ -1,0 +1,143 @@
+"""Downloads of the `reports` blueprint: chart images, CSV/XLSX tables, PDF reports, raw responses.
+
+Each download checks access exactly as the page it belongs to (:mod:`survey_app.reports.access`): an agency
+user gets its own units' charts, tables and PDFs, a 404 for any other unit, and a 403 for whatever covers the
+whole province. Every response is marked private so no shared cache keeps a copy.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask import Response, abort, request
+
+from ..auth.access import admin_required, staff_required, visible_unit_ids
+from . import charts, exports, pdf
+from .access import campaign_or_404, require_admin, unit_or_404
+from .report import METHOD_PROVINCE, METHOD_UNIT, province_report, unit_report
+from .routes import bp
+from .table import Table
+
+#: Province tables an agency user may download (narrowed to its units); the others are admin-only.
+AGENCY_TABLES = ("units",)
+
+
+def _download(content: bytes, mimetype: str, filename: str) -> Response:
+    response = Response(content, content_type=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _image(content: bytes) -> Response:
+    response = Response(content, mimetype="image/png")
+    response.headers["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower() or "report"
+
+
+def _table_download(table: Table, fmt: str, stem: str) -> Response:
+    if fmt == "csv":
+        return _download(exports.table_csv(table), exports.CSV_MIMETYPE, f"{stem}.csv")
+    return _download(exports.tables_xlsx([table]), exports.XLSX_MIMETYPE, f"{stem}.xlsx")
+
+
+@bp.route("/<int:campaign_id>/chart/<kind>.png")
+@admin_required
+def campaign_chart(campaign_id: int, kind: str) -> Response:
+    found = campaign_or_404(campaign_id)
+    if kind not in charts.PROVINCE_KINDS:
+        abort(404)
+    return _image(charts.province_chart(found, kind))
+
+
+@bp.route("/<int:campaign_id>/units/<int:unit_id>/chart/<kind>.png")
+@staff_required
+def unit_chart(campaign_id: int, unit_id: int, kind: str) -> Response:
+    found = campaign_or_404(campaign_id)
+    unit_or_404(found, unit_id)
+    if kind not in charts.UNIT_KINDS:
+        abort(404)
+    return _image(charts.unit_chart(found, unit_id, kind))
+
+
+@bp.route("/<int:campaign_id>/tables/<name>.<any(csv, xlsx):fmt>")
+@staff_required
+def campaign_table(campaign_id: int, name: str, fmt: str) -> Response:
+    found = campaign_or_404(campaign_id)
+    if name not in AGENCY_TABLES:
+        require_admin()
+    report = province_report(found, visible_unit_ids(), request.args.get("sort"))
+    table = report.tables().get(name)
+    if table is None:
+        abort(404)
+    return _table_download(table, fmt, f"campaign-{found.id}-{name}")
+
+
+@bp.route("/<int:campaign_id>/units/<int:unit_id>/tables/<name>.<any(csv, xlsx):fmt>")
+@staff_required
+def unit_table(campaign_id: int, unit_id: int, name: str, fmt: str) -> Response:
+    found = campaign_or_404(campaign_id)
+    unit_or_404(found, unit_id)
+    table = unit_report(found, unit_id).tables().get(name)
+    if table is None:
+        abort(404)
+    return _table_download(table, fmt, f"campaign-{found.id}-unit-{unit_id}-{name}")
+
+
+@bp.route("/<int:campaign_id>/report.xlsx")
+@admin_required
+def campaign_workbook(campaign_id: int) -> Response:
+    """Every province table in one workbook, one sheet each."""
+    found = campaign_or_404(campaign_id)
+    tables = list(province_report(found).tables().values())
+    return _download(exports.tables_xlsx(tables), exports.XLSX_MIMETYPE, f"campaign-{found.id}-province.xlsx")
+
+
+@bp.route("/<int:campaign_id>/units/<int:unit_id>/report.xlsx")
+@staff_required
+def unit_workbook(campaign_id: int, unit_id: int) -> Response:
+    """Every table of one unit's report in one workbook, one sheet each."""
+    found = campaign_or_404(campaign_id)
+    unit_or_404(found, unit_id)
+    tables = list(unit_report(found, unit_id).tables().values())
+    return _download(exports.tables_xlsx(tables), exports.XLSX_MIMETYPE, f"campaign-{found.id}-unit-{unit_id}.xlsx")
+
+
+@bp.route("/<int:campaign_id>/report.pdf")
+@admin_required
+def campaign_pdf(campaign_id: int) -> Response:
+    found = campaign_or_404(campaign_id)
+    report = province_report(found)
+    images = {kind: charts.province_chart(found, kind) for kind in charts.PROVINCE_KINDS}
+    content = pdf.province_pdf(report, str(METHOD_PROVINCE), images)
+    return _download(content, "application/pdf", f"campaign-{found.id}-province.pdf")
+
+
+@bp.route("/<int:campaign_id>/units/<int:unit_id>/report.pdf")
+@staff_required
+def unit_pdf(campaign_id: int, unit_id: int) -> Response:
+    found = campaign_or_404(campaign_id)
+    unit_or_404(found, unit_id)
+    report = unit_report(found, unit_id)
+    images = {kind: charts.unit_chart(found, unit_id, kind) for kind in charts.UNIT_KINDS}
+    content = pdf.unit_pdf(report, str(METHOD_UNIT), images)
+    return _download(content, "application/pdf", f"campaign-{found.id}-{_slug(str(report.unit['code']))}.pdf")
+
+
+@bp.route("/<int:campaign_id>/responses.<any(csv, xlsx, dta):fmt>")
+@admin_required
+def responses(campaign_id: int, fmt: str) -> Response:
+    """Raw anonymized responses, for the province administrator's own analysis (see ``exports``)."""
+    found = campaign_or_404(campaign_id)
+    frame = exports.anonymized_responses(found.id)
+    stem = f"campaign-{found.id}-responses"
+    if fmt == "csv":
+        return _download(exports.responses_csv(frame), exports.CSV_MIMETYPE, f"{stem}.csv")
+    if fmt == "xlsx":
+        return _download(exports.responses_xlsx(frame), exports.XLSX_MIMETYPE, f"{stem}.xlsx")
+    return _download(exports.responses_dta(frame), exports.DTA_MIMETYPE, f"{stem}.dta")
+

@@ -1,0 +1,110 @@
+"""What a province report and a unit report contain: the tables, in the order the page, the PDF and the
+exports show them. Each table is a frame from :mod:`survey_app.reports.tables` (one :mod:`analysis` call)
+wrapped in a :class:`~survey_app.reports.table.Table` that says how to show it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from flask_babel import lazy_gettext as _l
+
+from ..models import Campaign
+from ..questionnaire_registry import registry
+from . import tables
+from .comments import Comment, unit_comments
+from .dataset import campaign_data
+from .table import Column, Table
+from .unit_tables import dimension_table, item_table, share_table
+
+RATE_COLUMNS = (
+    Column("rate", _l("Satisfaction rate"), "percent", True),
+    Column("ci_low", _l("%(level)s confidence interval", level="95 %"), "interval", True),
+    Column("target", _l("Target"), "percent"),
+    Column("verdict", _l("Verdict"), "verdict", True),
+    Column("n", _l("Respondents"), "count", True),
+    Column("withheld", _l("Note"), "withheld"),
+)
+UNIT_SORT_DEFAULT = "-rate"
+METHOD_PROVINCE = _l("Weighted by the number of people each unit served.")
+METHOD_UNIT = _l("The rate is the share of the unit's respondents who were satisfied or very satisfied.")
+
+
+@dataclass(frozen=True)
+class ProvinceReport:
+    """A campaign seen from the province; for an agency user only ``units`` (its own), the rest ``None``."""
+
+    campaign: Campaign
+    units: Table
+    sectors: Table | None
+    districts: Table | None
+    trend: Table | None
+
+    def tables(self) -> dict[str, Table]:
+        found = (self.sectors, self.units, self.districts, self.trend)
+        return {t.name: t for t in found if t is not None}
+
+
+@dataclass(frozen=True)
+class UnitReport:
+    """One unit in one campaign; ``respondents`` decides whether comments may be shown."""
+
+    campaign: Campaign
+    unit: dict[str, Any]
+    respondents: int
+    summary: Table
+    dimensions: Table
+    items: Table
+    shares: Table
+    trend: Table
+    comments: list[Comment]
+
+    def tables(self) -> dict[str, Table]:
+        listed = (self.summary, self.dimensions, self.items, self.shares, self.trend, self.comment_table())
+        return {t.name: t for t in listed}
+
+    def comment_table(self) -> Table:
+        visible = [c.text for c in self.comments if not c.hidden]
+        return Table("comments", _l("Comments"), (Column("comment", _l("Comment")),),
+                     pd.DataFrame({"comment": pd.Series(visible, dtype="string")}))
+
+
+def province_report(campaign: Campaign, unit_ids: Iterable[int] | None = None,
+                    sort: str | None = None) -> ProvinceReport:
+    """The province view; ``unit_ids`` (an agency's units) narrows it to those units' own rows, without rank."""
+    data = campaign_data(campaign.id)
+    columns = [Column("name", _l("Unit"), "unit", True), Column("sector", _l("Sector"), "sector", True),
+               Column("district", _l("District"), "text", True), *RATE_COLUMNS]
+    if unit_ids is None:  # a rank compares with other units' results: the province's view only
+        columns.insert(3, Column("rank", _l("Rank in sector"), "rank", True))
+    unit_frame, sort_key = tables.sort_table(tables.unit_rates(data, unit_ids), sort,
+                                             [c.key for c in columns if c.sortable], UNIT_SORT_DEFAULT)
+    units = Table("units", _l("Units"), tuple(columns), unit_frame, sort=sort_key)
+    if unit_ids is not None:
+        return ProvinceReport(campaign, units, None, None, None)
+    sectors = Table("sectors", _l("Sectors"), (Column("sector", _l("Sector"), "sector"), *RATE_COLUMNS),
+                    tables.sector_rates(data))
+    districts = Table("districts", _l("Districts"),
+                      (Column("district", _l("District")), Column("sector", _l("Sector"), "sector"), *RATE_COLUMNS),
+                      tables.district_rates(data))
+    trend = Table("trend", _l("Trend"), (Column("campaign", _l("Campaign")), Column("sector", _l("Sector"), "sector"),
+                                        *RATE_COLUMNS), tables.sector_trend(campaign))
+    return ProvinceReport(campaign, units, sectors, districts, trend)
+
+
+def unit_report(campaign: Campaign, unit_id: int, include_hidden: bool = False) -> UnitReport:
+    """The unit view; ``include_hidden`` lists moderated comments too (for the province administrator)."""
+    data = campaign_data(campaign.id)
+    unit = data.unit(unit_id).to_dict()
+    form = registry().get(str(unit["questionnaire_id"]))
+    respondents = data.respondents(unit_id)
+    summary = Table("summary", _l("Overall satisfaction"), RATE_COLUMNS, tables.unit_rates(data, [unit_id]))
+    trend = Table("trend", _l("Trend"), (Column("campaign", _l("Campaign")), *RATE_COLUMNS),
+                  tables.unit_trend(campaign, unit_id))
+    comments = unit_comments(campaign.id, unit_id, str(unit["questionnaire_id"]), respondents, include_hidden)
+    return UnitReport(campaign, unit, respondents, summary, dimension_table(data, unit_id, form),
+                      item_table(data, unit_id, form), share_table(data, unit_id, form), trend, comments)
+

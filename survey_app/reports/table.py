@@ -1,0 +1,131 @@
+"""A report table as the pages, the CSV/XLSX exports and the PDF all show it, with the small-cell rule built in.
+
+A :class:`Table` is a pandas frame from :mod:`analysis` plus the columns to show and how. The one place that
+decides what a reader may see of a row is :func:`hidden`: a row whose ``withheld`` column holds a reason (fewer
+than five respondents) shows no figure at all, in every output, because each output goes through
+:func:`display_rows` (HTML, PDF) or :func:`export_frame` (CSV, XLSX).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from flask_babel import format_decimal, format_percent
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+#: Column kinds that carry a figure, hidden for a withheld row.
+FIGURE_KINDS = ("percent", "interval", "count", "rank", "number")
+VERDICTS = {"meets": _l("Meets the target"), "below": _l("Below the target"), "not_yet_known": _l("Not yet known")}
+SECTORS = {"one_stop": _l("One-stop shop"), "health": _l("Health"), "education": _l("Education")}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One shown column: ``key`` in the frame (``interval`` uses ``ci_low``/``ci_high``), label and kind."""
+
+    key: str
+    label: Any
+    kind: str = "text"
+    sortable: bool = False
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind in FIGURE_KINDS
+
+
+@dataclass(frozen=True)
+class Table:
+    """A titled table; ``name`` names its export files and its place in URLs."""
+
+    name: str
+    title: Any
+    columns: tuple[Column, ...]
+    frame: pd.DataFrame
+    sort: str | None = None
+    caption: Any = None
+    links: Mapping[int, str] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+
+def hidden(row: Mapping[str, Any]) -> bool:
+    """Whether a row is withheld (too few respondents): then none of its figures may be shown."""
+    reason = row.get("withheld")
+    return reason is not None and reason is not pd.NA and not (isinstance(reason, float) and math.isnan(reason))
+
+
+def _missing(value: Any) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def display_value(row: Mapping[str, Any], column: Column) -> str:
+    """The text of one cell for a reader, in the active locale ("" when there is nothing to show)."""
+    if column.kind == "withheld":
+        return _("Fewer than 5 respondents: not shown") if hidden(row) else ""
+    if column.numeric and hidden(row):
+        return ""
+    if column.kind == "interval":
+        low, high = row.get("ci_low"), row.get("ci_high")
+        if _missing(low) or _missing(high):
+            return ""
+        return f"{format_percent(low, '#,##0.0%')} – {format_percent(high, '#,##0.0%')}"
+    value = row.get(column.key)
+    if _missing(value):
+        return ""
+    if column.kind == "percent":
+        return str(format_percent(value, "#,##0.0%"))
+    if column.kind in ("count", "rank"):
+        return str(format_decimal(int(value)))  # type: ignore[arg-type]
+    if column.kind == "number":
+        return str(format_decimal(value, "#,##0.0#"))
+    if column.kind == "verdict":
+        return str(VERDICTS.get(str(value), value))
+    if column.kind == "sector":
+        return str(SECTORS.get(str(value), value))
+    return str(value)
+
+
+def display_rows(table: Table) -> Iterator[tuple[Mapping[str, Any], list[str]]]:
+    """Each row of the table with the texts of its cells."""
+    for row in table.frame.to_dict("records"):
+        yield row, [display_value(row, column) for column in table.columns]
+
+
+def export_frame(table: Table) -> pd.DataFrame:
+    """The table for a spreadsheet: translated headers, rates in percent (one decimal), no withheld figure.
+
+    An interval becomes two columns (lower and upper bound) so that the numbers stay numbers.
+    """
+    out: dict[str, Any] = {}
+    records = table.frame.to_dict("records")
+    for column in table.columns:
+        label = str(column.label)
+        if column.kind == "interval":
+            out[_("%(label)s, lower bound (%%)", label=label)] = [_percent(r, "ci_low") for r in records]
+            out[_("%(label)s, upper bound (%%)", label=label)] = [_percent(r, "ci_high") for r in records]
+        elif column.kind == "percent":
+            out[_("%(label)s (%%)", label=label)] = [_percent(r, column.key) for r in records]
+        elif column.numeric:
+            values = [None if hidden(r) or _missing(r.get(column.key)) else _plain(r[column.key]) for r in records]
+            out[label] = pd.array(values, dtype="Int64" if column.kind in ("count", "rank") else "Float64")
+        else:
+            out[label] = [display_value(r, column) or None for r in records]
+    return pd.DataFrame(out)
+
+
+def _percent(row: Mapping[str, Any], key: str) -> float | None:
+    value = row.get(key)
+    if hidden(row) or _missing(value):
+        return None
+    return round(float(value) * 100, 1)  # type: ignore[arg-type]
+
+
+def _plain(value: Any) -> int | float:
+    number = float(value)
+    return int(number) if number.is_integer() else round(number, 2)

@@ -1,0 +1,118 @@
+"""The tables of the reports, each one call of :mod:`analysis` on a campaign's frame, plus names for display.
+
+No statistic is computed here: rates, intervals, verdicts and the small-cell rule (``min_n``) all come from
+:func:`analysis.satisfaction_rates` and :func:`analysis.share_yes`. This module only chooses the grouping and the
+weight, joins unit names, and orders rows. Every table keeps the ``withheld`` column of ``analysis``: a row with
+a reason there has no figure, and the templates and exports show none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from analysis import satisfaction_rates
+
+from ..models import Campaign
+from .dataset import WEIGHT, CampaignData, campaign_data, earlier_campaigns, sector_targets
+
+#: Smallest group whose figures, chart bars or comments are shown (the province's small-cell rule).
+MIN_GROUP = 5
+ITEM = "overall"
+
+
+def unit_rates(data: CampaignData, unit_ids: Iterable[int] | None = None) -> pd.DataFrame:
+    """Design-weighted overall satisfaction per unit with 95 % CI, target, verdict and rank within the sector.
+
+    All units of the campaign appear, those without enough answers with ``withheld`` set. The rates are
+    computed on the whole campaign (weights and variance are those of the whole sample), then ``unit_ids``
+    narrows the rows shown (an agency sees its own units only).
+    """
+    units = data.units
+    rates = _rates(data, "unit_id", dict(zip(units["unit_id"], units["target"], strict=True)))
+    table = units.merge(rates.drop(columns=["target"], errors="ignore"), on="unit_id", how="left")
+    table = _fill_empty(table)
+    ranked = table["rate"].notna()
+    table["rank"] = pd.array([pd.NA] * len(table), dtype="Int64")
+    table.loc[ranked, "rank"] = (
+        table.loc[ranked].groupby("sector")["rate"].rank(ascending=False, method="min").astype("int64")
+    )
+    if unit_ids is not None:
+        table = table[table["unit_id"].isin(set(unit_ids))]
+    return table.reset_index(drop=True)
+
+
+def sector_rates(data: CampaignData) -> pd.DataFrame:
+    """Design-weighted overall satisfaction per sector against the sector's target."""
+    sectors = pd.DataFrame({"sector": sorted(data.units["sector"].unique())})
+    targets = sector_targets()
+    sectors["target"] = sectors["sector"].map(targets)
+    rates = _rates(data, "sector", targets)
+    return _fill_empty(sectors.merge(rates.drop(columns=["target"], errors="ignore"), on="sector", how="left"))
+
+
+def district_rates(data: CampaignData) -> pd.DataFrame:
+    """Design-weighted overall satisfaction per district and sector (targets differ between sectors)."""
+    pairs = data.units[["district", "sector"]].drop_duplicates().sort_values(["sector", "district"])
+    targets = sector_targets()
+    pairs["target"] = pairs["sector"].map(targets)
+    goal = {(d, s): targets[s] for d, s in zip(pairs["district"], pairs["sector"], strict=True)}
+    rates = _rates(data, ["district", "sector"], goal)
+    table = pairs.merge(rates.drop(columns=["target"], errors="ignore"), on=["district", "sector"], how="left")
+    return _fill_empty(table).reset_index(drop=True)
+
+
+def sector_trend(campaign: Campaign) -> pd.DataFrame:
+    """Each sector's rate in this campaign and every earlier one (each campaign is its own sample)."""
+    frames = []
+    for earlier in earlier_campaigns(campaign):
+        table = sector_rates(campaign_data(earlier.id))
+        table.insert(0, "campaign", earlier.name)
+        table.insert(0, "campaign_id", earlier.id)
+        frames.append(table)
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def unit_trend(campaign: Campaign, unit_id: int) -> pd.DataFrame:
+    """One unit's rate in this campaign and every earlier campaign it took part in."""
+    frames = []
+    for earlier in earlier_campaigns(campaign):
+        data = campaign_data(earlier.id)
+        if unit_id not in set(data.units["unit_id"]):
+            continue
+        table = unit_rates(data, [unit_id])
+        table.insert(0, "campaign", earlier.name)
+        table.insert(0, "campaign_id", earlier.id)
+        frames.append(table)
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def sort_table(table: pd.DataFrame, sort: str | None, allowed: Iterable[str], default: str) -> tuple[pd.DataFrame, str]:
+    """Rows ordered by ``?sort=column`` (``-column`` for descending); an unknown column falls back to default.
+
+    Rows without a figure go last whichever the direction, so a ranking never starts with a withheld unit.
+    """
+    key = sort if sort and sort.lstrip("-") in set(allowed) else default
+    column = key.lstrip("-")
+    ordered = table.sort_values(column, ascending=not key.startswith("-"), na_position="last", kind="stable")
+    return ordered.reset_index(drop=True), key
+
+
+def _rates(data: CampaignData, by: str | list[str], target: dict) -> pd.DataFrame:  # type: ignore[type-arg]
+    if len(data.frame) == 0 or ITEM not in data.frame.columns:
+        return pd.DataFrame(columns=[by] if isinstance(by, str) else by)
+    return satisfaction_rates(data.frame, item=ITEM, weight=WEIGHT, by=by, target=target, min_n=MIN_GROUP)
+
+
+def _fill_empty(table: pd.DataFrame) -> pd.DataFrame:
+    """Groups without any answer: n = 0, withheld, verdict "not yet known"."""
+    for column in ("rate", "se", "ci_low", "ci_high", "n_eff", "unweighted_rate"):
+        if column not in table.columns:
+            table[column] = float("nan")
+    table["n"] = table["n"].fillna(0).astype("int64") if "n" in table.columns else 0
+    withheld = table["withheld"] if "withheld" in table.columns else pd.Series(pd.NA, index=table.index)
+    table["withheld"] = withheld.astype("string").mask(table["n"] < MIN_GROUP, f"fewer than {MIN_GROUP} respondents")
+    verdict = table["verdict"] if "verdict" in table.columns else pd.Series(pd.NA, index=table.index)
+    table["verdict"] = verdict.astype("string").fillna("not_yet_known")
+    return table

@@ -1,0 +1,129 @@
+"""The tables of one unit's report beyond its overall rate: dimensions, Likert items, yes/no questions.
+
+As everywhere in the reports, each figure comes from one :mod:`analysis` call on the whole campaign's frame,
+grouped by unit, of which the unit's row is kept; groups of fewer than five answers are withheld by
+``analysis`` itself (``min_n``). Question texts are English in the questionnaire and translated here.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from analysis import dimension_scores, likert_distribution, share_yes
+from questionnaires.model import LIKERT_LABELS, Questionnaire
+
+from .dataset import WEIGHT, CampaignData
+from .table import Column, Table
+from .tables import MIN_GROUP
+
+#: Names of the dimension codes the shipped questionnaires use (SIPAS elements; health and education topics).
+DIMENSIONS = {
+    "access": _l("Access to the service"), "procedures": _l("Procedures"), "staff": _l("Staff"),
+    "results": _l("Results"), "feedback": _l("Comments and complaints"), "transparency": _l("Information and waiting"),
+    "facilities": _l("Facilities"), "environment": _l("School environment"), "teaching": _l("Teaching"),
+    "teacher_attitude": _l("Teachers' attitude"), "contact": _l("Contact with the family"),
+}
+LIKERT_KEYS = tuple(f"answer_{value}" for value, _text in LIKERT_LABELS)
+DIMENSION_COLUMNS = (
+    Column("dimension", _l("Dimension")),
+    Column("share_satisfied", _l("Satisfied answers"), "percent"),
+    Column("mean_score", _l("Mean score (1 to 5)"), "number"),
+    Column("index", _l("Index (0 to 10)"), "number"),
+    Column("respondents", _l("Respondents"), "count"),
+    Column("withheld", _l("Note"), "withheld"),
+)
+ITEM_COLUMNS = (
+    Column("question", _l("Question")),
+    *(Column(key, _l(text), "percent") for key, (_value, text) in zip(LIKERT_KEYS, LIKERT_LABELS, strict=True)),
+    Column("n", _l("Answers"), "count"),
+    Column("withheld", _l("Note"), "withheld"),
+)
+SHARE_COLUMNS = (
+    Column("question", _l("Question")),
+    Column("rate", _l("Answered yes"), "percent"),
+    Column("ci_low", _l("%(level)s confidence interval", level="95 %"), "interval"),
+    Column("n", _l("Answers"), "count"),
+    Column("withheld", _l("Note"), "withheld"),
+)
+
+
+def share_table(data: CampaignData, unit_id: int, form: Questionnaire | None) -> Table:
+    """Share answering "yes" to each yes/no question of the unit's questionnaire (informal payments, extra
+    tutoring, results on time…), one :func:`analysis.share_yes` call per question."""
+    rows = []
+    for item in form.items if form else ():
+        if item.type != "yes_no":
+            continue
+        row = _unit_row(data, unit_id, item.id)
+        row["question"] = _(item.text)
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=["question", "rate", "ci_low", "ci_high", "n", "withheld"])
+    return Table("shares", _l("Yes/no questions"), SHARE_COLUMNS, frame)
+
+
+def _unit_row(data: CampaignData, unit_id: int, item_id: str) -> dict[str, object]:
+    empty: dict[str, object] = {"rate": None, "ci_low": None, "ci_high": None, "n": 0,
+                                "withheld": f"fewer than {MIN_GROUP} respondents"}
+    if item_id not in data.frame.columns or not len(data.frame):
+        return empty
+    table = share_yes(data.frame, item_id, weight=WEIGHT, by="unit_id", min_n=MIN_GROUP)
+    found = table.loc[table["unit_id"] == unit_id]
+    if found.empty:
+        return empty
+    return found.iloc[0][["rate", "ci_low", "ci_high", "n", "withheld"]].to_dict()
+
+
+
+def dimension_table(data: CampaignData, unit_id: int, form: Questionnaire | None) -> Table:
+    """Share satisfied, mean score and 0-10 index per dimension (SIPAS elements for one-stop shops), from
+    :func:`analysis.indices.dimension_scores`; a dimension answered by fewer than five respondents is withheld."""
+    mapping = _dimension_items(data, form)
+    columns = ["dimension", "share_satisfied", "mean_score", "index", "respondents", "withheld"]
+    if not mapping or not len(data.frame):
+        return Table("dimensions", _l("Dimensions"), DIMENSION_COLUMNS, pd.DataFrame(columns=columns))
+    scores = dimension_scores(data.frame, mapping, weight=WEIGHT, by="unit_id")
+    scores = scores.loc[scores["unit_id"] == unit_id].reset_index(drop=True)
+    rows = data.frame.loc[data.frame["unit_id"] == unit_id]
+    scores["respondents"] = [
+        int(rows[[i for i, d in mapping.items() if d == dimension]].notna().any(axis=1).sum())
+        for dimension in scores["dimension"]
+    ]
+    scores["withheld"] = _withheld(scores["respondents"])
+    scores["dimension"] = [dimension_label(d) for d in scores["dimension"]]
+    return Table("dimensions", _l("Dimensions"), DIMENSION_COLUMNS, scores[columns])
+
+
+def item_table(data: CampaignData, unit_id: int, form: Questionnaire | None) -> Table:
+    """Share of each answer, from very dissatisfied to very satisfied, for each Likert question of the unit
+    (:func:`analysis.indices.likert_distribution`); a question with fewer than five answers is withheld."""
+    items = [item for item in (form.items if form else ()) if item.is_satisfaction and item.id in data.frame.columns]
+    rows = data.frame.loc[data.frame["unit_id"] == unit_id] if len(data.frame) else data.frame
+    columns = ["item", "question", *LIKERT_KEYS, "n", "withheld"]
+    if not items:
+        return Table("items", _l("Questions"), ITEM_COLUMNS, pd.DataFrame(columns=columns))
+    shares = likert_distribution(rows, [item.id for item in items], weight=WEIGHT)
+    shares.columns = [*LIKERT_KEYS, "n"]
+    table = shares.reset_index()
+    table["question"] = [_(item.text) for item in items]
+    table["withheld"] = _withheld(table["n"])
+    return Table("items", _l("Questions"), ITEM_COLUMNS, table[columns])
+
+
+def dimension_label(code: str) -> str:
+    """The translated name of a dimension code (questionnaires name dimensions by code only)."""
+    label = DIMENSIONS.get(code)
+    return str(label) if label is not None else code.replace("_", " ").capitalize()
+
+
+def _dimension_items(data: CampaignData, form: Questionnaire | None) -> dict[str, str]:
+    if form is None:
+        return {}
+    return {item.id: item.dimension for item in form.items
+            if item.is_satisfaction and item.dimension and item.id in data.frame.columns}
+
+
+def _withheld(counts: pd.Series) -> pd.Series:
+    return pd.Series([f"fewer than {MIN_GROUP} respondents" if n < MIN_GROUP else None for n in counts],
+                     index=counts.index, dtype="string")

@@ -1,0 +1,114 @@
+/* Offline-tolerant sending of survey answers (progressive enhancement: without JavaScript the form posts as usual).
+   - The survey form is sent with fetch(). When the server answers with its redirect to the thank-you page, the
+     page goes there; when it answers anything else (answers to fix, too many attempts), the form is posted the
+     ordinary way so the server's page is shown as without this file.
+   - When the network fails (or the server fails with a 5xx), the answers are kept in this browser's
+     localStorage ("survey-outbox"), the form is cleared and hidden, and the page says they will be sent. They
+     are resent when the browser comes back online, every RETRY_MS, and on every survey page that loads.
+   - The hidden submission_id travels with the answers, so a resend of answers the server already stored is
+     acknowledged without storing them twice.
+   - A kept submission that the server refuses with a 4xx (e.g. the campaign has closed) can never be accepted
+     and is dropped. Messages come translated from the data-* attributes of this script's <script> tag.
+   Works together with kiosk.js, which disables the Send button after one press and handles the idle reset. */
+(function () {
+  "use strict";
+  var KEY = "survey-outbox";
+  var RETRY_MS = 5000;
+  var doc = document;
+  var script = doc.currentScript;
+  var timer = null;
+  var busy = false;
+  var keptHere = null;  // the body of the submission kept by this page, if any
+
+  function load() {
+    try { return JSON.parse(window.localStorage.getItem(KEY) || "[]"); } catch (e) { return []; }
+  }
+
+  function store(list) {
+    try {
+      if (list.length) { window.localStorage.setItem(KEY, JSON.stringify(list)); }
+      else { window.localStorage.removeItem(KEY); }
+      return true;
+    } catch (e) { return false; }
+  }
+
+  function thanksUrl(action) {
+    return action.replace(/[?#].*$/, "").replace(/\/questions$/, "") + "/thanks";
+  }
+
+  /* Resolves "sent" (stored now or before) or "refused" (a 4xx other than 429: never acceptable as it is);
+     rejects when it is worth trying again later (no network, 429, 5xx). */
+  function post(entry) {
+    return window.fetch(entry.action, {
+      method: "POST", body: entry.body, credentials: "same-origin", redirect: "manual", cache: "no-store",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" }
+    }).then(function (response) {
+      if (response.type === "opaqueredirect") { return "sent"; }
+      if (response.status === 429 || response.status >= 500) { throw new Error("retry later"); }
+      return "refused";
+    });
+  }
+
+  function forget(entry) {
+    store(load().filter(function (kept) { return kept.body !== entry.body; }));
+  }
+
+  function schedule() {
+    window.clearTimeout(timer);
+    if (load().length) { timer = window.setTimeout(flush, RETRY_MS); }
+  }
+
+  function flush() {
+    var list = load();
+    if (busy || !list.length) { return; }
+    busy = true;
+    var entry = list[0];
+    post(entry).then(function (result) {
+      busy = false;
+      forget(entry);
+      if (result === "sent" && entry.body === keptHere) { window.location.replace(entry.thanks); return; }
+      flush();
+    }, function () {
+      busy = false;
+      schedule();
+    });
+  }
+
+  function showKept(form) {
+    var note = doc.createElement("p");
+    note.className = "flash";
+    note.setAttribute("role", "status");
+    note.setAttribute("tabindex", "-1");
+    note.setAttribute("data-offline-saved", "");
+    note.textContent = script.getAttribute("data-saved");
+    form.reset();  // the next person must not see these answers
+    form.hidden = true;
+    var summary = doc.querySelector(".error-summary");
+    if (summary) { summary.hidden = true; }
+    form.parentNode.insertBefore(note, form);
+    note.focus();
+  }
+
+  function keep(form, entry) {
+    var list = load().filter(function (kept) { return kept.body !== entry.body; });
+    list.push(entry);
+    if (!store(list)) { form.submit(); return; }  // no storage (private mode, full): let the browser try
+    keptHere = entry.body;
+    showKept(form);
+    schedule();
+  }
+
+  var form = doc.querySelector("form[data-survey]");
+  if (form && window.fetch && window.URLSearchParams && window.FormData) {
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var entry = { action: form.action, body: new URLSearchParams(new FormData(form)).toString(),
+                    thanks: thanksUrl(form.action), kept: Date.now() };
+      post(entry).then(function (result) {
+        if (result === "sent") { window.location.replace(entry.thanks); } else { form.submit(); }
+      }, function () { keep(form, entry); });
+    });
+  }
+  window.addEventListener("online", flush);
+  flush();
+})();

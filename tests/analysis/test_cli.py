@@ -1,0 +1,84 @@
+"""``python -m analysis``: options documented, a report written from a database or a CSV export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+import yaml
+
+import questionnaires
+from analysis.__main__ import main
+from analysis.data import export_csv
+from analysis.simulation import simulate_survey, write_database
+
+OPTIONS = ["--db", "--csv", "--campaign", "--out", "--margins", "--by", "--item", "--questionnaires", "--trim",
+           "--unweighted", "--min-n", "--level", "--ci", "--labels", "--format"]
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path, Path]:
+    """A database of 3 000 responses to the shipped questionnaires, its CSV export and census margins."""
+    directory = tmp_path_factory.mktemp("cli")
+    survey = simulate_survey(3000, 9, np.random.default_rng(7), questionnaires=questionnaires.load_directory())
+    url = "sqlite:///" + str(directory / "survey.sqlite")
+    write_database(survey, url)
+    export = directory / "export.csv"
+    export_csv(url, 1, export, survey.questionnaires)
+    margins = directory / "census.yaml"
+    margins.write_text(yaml.safe_dump({"margins": survey.margins}), encoding="utf-8")
+    return url, export, margins
+
+
+def test_help_documents_every_option(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(["--help"])
+    assert done.value.code == 0
+    text = capsys.readouterr().out
+    assert [option for option in OPTIONS if option not in text] == []
+
+
+def test_report_from_the_database(shipped: tuple[str, Path, Path], tmp_path: Path) -> None:
+    url, _, margins = shipped
+    assert main(["--db", url, "--campaign", "1", "--margins", str(margins), "--by", "unit", "sector", "district",
+                 "--out", str(tmp_path), "--format", "png"]) == 0
+    units = pd.read_csv(tmp_path / "rates_by_unit.csv")
+    assert len(units) == 9
+    assert set(units["verdict"]) <= {"meets", "below", "not_yet_known"}
+    assert set(units.loc[units["sector"] == "one_stop", "target"]) == {0.9}
+    for name in ("rates_by_sector.csv", "rates_by_district.csv", "weights.csv", "sample_size.csv",
+                 "rates_by_unit.png", "answers_one_stop.png", "indices_health.csv"):
+        assert (tmp_path / name).exists(), name
+    assert not (tmp_path / "rates_by_unit.svg").exists()
+    sheets = openpyxl.load_workbook(tmp_path / "report.xlsx", read_only=True).sheetnames
+    assert {"rates_by_unit", "weights", "sample_size"} <= set(sheets)
+
+
+def test_report_from_the_csv_export_equals_the_database_one(shipped: tuple[str, Path, Path], tmp_path: Path
+                                                            ) -> None:
+    url, export, _ = shipped
+    assert main(["--csv", str(export), "--campaign", "1", "--by", "sector", "--out", str(tmp_path / "csv"),
+                 "--format", "svg"]) == 0
+    assert main(["--db", url, "--campaign", "1", "--by", "sector", "--out", str(tmp_path / "db"),
+                 "--format", "svg"]) == 0
+    pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "csv" / "rates_by_sector.csv"),
+                                  pd.read_csv(tmp_path / "db" / "rates_by_sector.csv"))
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--campaign", "99"], "--campaign: no responses for campaign 99"),
+        (["--campaign", "1", "--trim", "5"], "--trim: needs --margins"),
+    ],
+)
+def test_errors_exit_with_status_two(shipped: tuple[str, Path, Path], tmp_path: Path,
+                                     capsys: pytest.CaptureFixture[str], arguments: list[str], message: str) -> None:
+    url, _, _ = shipped
+    with pytest.raises(SystemExit) as done:
+        main(["--db", url, "--out", str(tmp_path), *arguments])
+    assert done.value.code == 2
+    assert message in capsys.readouterr().err
