@@ -114,9 +114,11 @@ def seed(today: date | None = None, rng_seed: int = 2026) -> bool:
         db.session.flush()
         last_day = min(today, quarter.end)
         drift = 0.02 * (quarters.index(quarter) - 1)
+        elapsed = min(1.0, ((last_day - quarter.start).days + 1) / ((quarter.end - quarter.start).days + 1))
         rows = []
         for link, spec in zip(campaign.units, UNITS, strict=True):
-            count = int(rng.integers(60, 200) * (0.5 if is_current else 1.0))
+            # Closed campaigns reached 60–105 % of their quota; the open one is on course for its elapsed share.
+            count = int((link.quota or 0) * elapsed * rng.uniform(0.6, 1.05))
             rows += [
                 _response_row(rng, campaign.id, link.unit_id, by_sector[spec[2]], spec[7] + drift,
                               quarter.start, last_day)
