@@ -35,9 +35,9 @@ def _tools() -> None:
 
 
 def qr_contents(pdf: bytes, folder: Path) -> list[str]:
-    """Every QR code on every page, read from a 200 dpi rendering."""
+    """Every QR code on every page, read from a 300 dpi rendering (a print resolution)."""
     (folder / "in.pdf").write_bytes(pdf)
-    subprocess.run(["gs", "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-sDEVICE=pnggray", "-r200",
+    subprocess.run(["gs", "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-sDEVICE=pnggray", "-r300",
                     "-o", str(folder / "page-%d.png"), str(folder / "in.pdf")], check=True)
     found: list[str] = []
     for page in sorted(folder.glob("page-*.png")):

@@ -128,8 +128,10 @@ def test_a_broken_submission_is_refused_with_a_clear_page_and_nothing_stored(
 
 
 @SETTINGS
-@given(token=st.text(st.characters(exclude_characters="/"), min_size=1, max_size=60).filter(lambda t: t.strip(".")),
-       csrf=st.one_of(st.none(), st.text(max_size=100)), submission_id=st.one_of(st.none(), st.text(max_size=80)))
+@given(token=st.text(st.characters(codec="utf-8", exclude_characters="/"), min_size=1, max_size=60)
+       .filter(lambda t: t.strip(".")),
+       csrf=st.one_of(st.none(), st.text(st.characters(codec="utf-8"), max_size=100)),
+       submission_id=st.one_of(st.none(), st.text(st.characters(codec="utf-8"), max_size=80)))
 @example(token="ab\x00cd", csrf=None, submission_id=None)  # PostgreSQL refuses NUL in text: must not be a 500
 @example(token="x" * 60, csrf="", submission_id="\x00" * 32)
 def test_a_wrong_token_csrf_or_submission_id_is_refused(
@@ -160,7 +162,7 @@ def test_repeated_checkbox_values_are_stored_once_each(app: Flask, client: Flask
 
 
 @SETTINGS
-@given(code=st.text(max_size=60))
+@given(code=st.text(st.characters(codec="utf-8"), max_size=60))
 @example(code="AB\x00CD")
 @example(code="ab-12345")  # issued to another unit
 def test_a_wrong_receipt_code_is_refused_and_the_right_one_still_works(
