@@ -94,12 +94,25 @@ def read_item(item: Item, submitted: Submitted) -> tuple[Any, str | None]:
         return _read_number(item, raw)
     if item.type == "text":
         return _read_text(item, values[0])
-    codes = {code for code, _ in choices(item)}
-    if raw not in codes:
+    if raw not in _codes(item):
         return None, INVALID_CHOICE
     if item.type == "likert5" and raw != NOT_APPLICABLE:
         return int(raw), None
     return raw, None
+
+
+_CODES: dict[int, tuple[Item, frozenset[str]]] = {}
+
+
+def _codes(item: Item) -> frozenset[str]:
+    """The codes of :func:`choices`, kept per item: every submission checks twenty-odd answers against them."""
+    cached = _CODES.get(id(item))
+    if cached is None or cached[0] is not item:  # the identity check guards against a reused id()
+        if len(_CODES) > 4096:
+            _CODES.clear()
+        cached = (item, frozenset(code for code, _ in choices(item)))
+        _CODES[id(item)] = cached
+    return cached[1]
 
 
 def _strings(submitted: Submitted) -> list[str]:

@@ -36,8 +36,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from . import cli, compression, errors, i18n, security
+    from . import cli, compression, cookie_session, errors, i18n, security
 
+    cookie_session.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
     compression.init_app(app)

@@ -7,7 +7,9 @@ Adding a language therefore needs no code, and the code need not be known to Bab
 metadata says otherwise.
 
 Catalogs are read from the compiled ``.mo`` when it is at least as new as the ``.po``; otherwise the ``.po`` is
-compiled in memory. A missing or stale ``.mo`` therefore never shows English to a Vietnamese reader.
+compiled in memory. A missing or stale ``.mo`` therefore never shows English to a Vietnamese reader. Whether a
+file changed is checked at most every ``recheck_seconds`` (2 s by default): every page asks for the language list
+and its catalog several times, and a dozen ``stat`` calls per request were a tenth of a submission's server time.
 Every language except Vietnamese and English falls back *per string* to the Vietnamese catalog, so an
 untranslated entry shows Vietnamese, never an empty label. English is the language of the message ids, so it
 needs no fallback; Vietnamese, the default, must be complete (the test suite checks it).
@@ -19,9 +21,11 @@ import io
 import logging
 import os
 import tempfile
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
 from babel import Locale, UnknownLocaleError
@@ -36,6 +40,7 @@ DOMAIN = "messages"
 METADATA_FILE = "language.yaml"
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -125,11 +130,23 @@ def _write_atomically(path: Path, catalog: Catalog) -> None:
 class Catalogs:
     """The languages and catalogs of one translations folder; cached, and re-read when a file changes."""
 
-    def __init__(self, root: str | os.PathLike[str]) -> None:
+    def __init__(self, root: str | os.PathLike[str], recheck_seconds: float = 2.0) -> None:
         self.root = Path(root)
+        self.recheck_seconds = recheck_seconds
         self._meta: dict[str, tuple[int, Language]] = {}
         self._po: dict[str, tuple[int, Catalog]] = {}
         self._translations: dict[str, tuple[tuple[int, ...], NullTranslations]] = {}
+        self._recent: dict[tuple[str, str], tuple[float, object]] = {}
+
+    def _recently(self, key: tuple[str, str], compute: Callable[[], T]) -> T:
+        """``compute()``, reused for ``recheck_seconds``: the files behind it are looked at no more often."""
+        now = time.monotonic()
+        hit = self._recent.get(key)
+        if hit is not None and now - hit[0] < self.recheck_seconds:
+            return hit[1]  # type: ignore[return-value]
+        value = compute()
+        self._recent[key] = (now, value)
+        return value
 
     def po_path(self, code: str) -> Path:
         return self.root / code / "LC_MESSAGES" / f"{DOMAIN}.po"
@@ -143,17 +160,23 @@ class Catalogs:
 
     def codes(self) -> list[str]:
         """Codes of the folders holding a catalog: Vietnamese first, English second, then by code."""
+        return list(self._recently(("codes", ""), self._scan_codes))
+
+    def _scan_codes(self) -> tuple[str, ...]:
         if not self.root.is_dir():
             return []
         found = sorted(entry.name for entry in os.scandir(self.root)
                        if entry.is_dir() and not entry.name.startswith(".") and self.po_path(entry.name).is_file())
         first = [code for code in (FALLBACK_LANGUAGE, SOURCE_LANGUAGE) if code in found]
-        return first + [code for code in found if code not in first]
+        return (*first, *(code for code in found if code not in first))
 
     def languages(self) -> list[Language]:
         return [self.language(code) for code in self.codes()]
 
     def language(self, code: str) -> Language:
+        return self._recently(("language", code), lambda: self._language(code))
+
+    def _language(self, code: str) -> Language:
         folder = self.root / code
         stamp = _mtime(folder / METADATA_FILE)
         cached = self._meta.get(code)
@@ -204,6 +227,9 @@ class Catalogs:
 
     def translations(self, code: str) -> NullTranslations:
         """Translations for ``code``, falling back string by string to Vietnamese (see the module docstring)."""
+        return self._recently(("translations", code), lambda: self._translations_of(code))
+
+    def _translations_of(self, code: str) -> NullTranslations:
         chain = [code] if code in (FALLBACK_LANGUAGE, SOURCE_LANGUAGE) else [code, FALLBACK_LANGUAGE]
         stamp = tuple(_mtime(path) for c in chain for path in (self.po_path(c), self.mo_path(c)))
         cached = self._translations.get(code)
@@ -218,11 +244,12 @@ class Catalogs:
     def compile(self, codes: Iterable[str] | None = None, force: bool = False) -> list[Path]:
         """Write the ``.mo`` of every catalog whose ``.mo`` is missing or older than its ``.po``."""
         written = []
-        for code in self.codes() if codes is None else codes:
+        for code in self._scan_codes() if codes is None else codes:
             po, mo = self.po_path(code), self.mo_path(code)
             if force or _mtime(mo) < _mtime(po):
                 _write_atomically(mo, self.catalog(code))
                 written.append(mo)
+        self._recent.clear()  # what this process just wrote is seen at once
         return written
 
 

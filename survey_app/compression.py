@@ -32,12 +32,14 @@ def compress(response: Response) -> Response:
     if (response.status_code < 200 or response.status_code in (204, 206, 304)
             or "Content-Encoding" in response.headers or response.mimetype not in COMPRESSIBLE):
         return response
+    length = response.content_length
+    if length is not None and length < MINIMUM_SIZE:
+        return response  # never compressed, whatever the client accepts: no Vary needed (redirects, small JSON)
     response.vary.add("Accept-Encoding")
     static = request.endpoint == "static"
     if not request.accept_encodings["gzip"] or (response.is_streamed and not static):
         return response
-    length = response.content_length
-    if length is not None and not MINIMUM_SIZE <= length <= MAXIMUM_SIZE:
+    if length is not None and length > MAXIMUM_SIZE:
         return response
     etag, _ = response.get_etag()
     key = (request.path, etag or "")

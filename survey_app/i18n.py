@@ -201,7 +201,7 @@ def _remember_query_language() -> None:
 
 def init_app(app: Flask) -> None:
     """Bind Flask-Babel with our selector and domain; compile stale catalogs so ``.mo`` files are fresh."""
-    store = Catalogs(app.config["TRANSLATIONS_DIR"])
+    store = Catalogs(app.config["TRANSLATIONS_DIR"], app.config.get("TRANSLATIONS_RECHECK_SECONDS", 2.0))
     if not store.po_path(DEFAULT_LOCALE).is_file():
         raise RuntimeError(f"The Vietnamese catalog {store.po_path(DEFAULT_LOCALE)} is missing: pages would show "
                            "English. Set TRANSLATIONS_DIR to the project's translations folder.")

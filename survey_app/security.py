@@ -16,13 +16,21 @@ CSP = (
 )
 
 
-def set_headers(response: Response) -> Response:
-    response.headers.setdefault("Content-Security-Policy", CSP)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "DENY")
+#: The headers every response carries; a view may set its own value of any of them first.
+HEADERS = (
+    ("Content-Security-Policy", CSP),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
     # Survey links carry the unit's token: never leak it to another site through the Referer header.
-    response.headers.setdefault("Referrer-Policy", "no-referrer")
-    response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    ("Referrer-Policy", "no-referrer"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+)
+
+
+def set_headers(response: Response) -> Response:
+    """Add the missing ones of :data:`HEADERS` (one pass over the response's headers, not one per header)."""
+    present = {key.lower() for key in response.headers.keys()}
+    response.headers.extend([(key, value) for key, value in HEADERS if key.lower() not in present])
     return response
 
 

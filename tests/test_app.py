@@ -56,3 +56,11 @@ def test_security_headers_on_every_response(client) -> None:  # type: ignore[no-
     assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "no-referrer"
+
+
+def test_page_titles_name_the_site_once(client) -> None:  # type: ignore[no-untyped-def]
+    def title(url: str) -> str:
+        return client.get(url).get_data(as_text=True).split("<title>")[1].split("</title>")[0]
+
+    assert title("/?lang=en") == "Citizen satisfaction survey"
+    assert title("/login?lang=en") == "Sign in – Citizen satisfaction survey"

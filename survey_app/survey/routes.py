@@ -14,18 +14,15 @@ import re
 from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response as HttpResponse
 
-from questionnaires.model import Questionnaire
-
 from .. import i18n
-from ..extensions import csrf, db, limiter
+from ..extensions import csrf, limiter
 from ..models import CampaignUnit
 from ..questionnaire_registry import get as get_questionnaire
+from . import links
 from .blank_pages import blank_page
-from .forms import SurveyForm, form_class, new_submission_id, without_controls
+from .forms import SurveyForm, ValidPost, form_class, new_submission_id, read_valid_post, without_controls
 from .submission import Outcome, Submission, province_today, store
 
 bp = Blueprint("survey", __name__)
@@ -66,18 +63,30 @@ def kiosk_start(token: str) -> str:
                            languages=i18n.kiosk_languages(get_questionnaire(link.questionnaire_id)))
 
 
-@bp.route("/k/<token>/questions", methods=["GET", "POST"])
-@limiter.limit(_submit_limit, key_func=_client_key, methods=["POST"])
-@csrf.exempt  # the form checks its own token: see forms.py
-def kiosk_questions(token: str) -> HttpResponse | str | tuple[str, int]:
-    return _answer(token, "kiosk")
+# The form and its submission are separate views so that only the submission passes the rate limiter (its
+# bookkeeping was a tenth of the cost of serving a blank form).
+@bp.get("/k/<token>/questions")
+def kiosk_questions(token: str) -> HttpResponse | str:
+    return _blank_form(token, "kiosk")
 
 
-@bp.route("/s/<token>", methods=["GET", "POST"])
-@limiter.limit(_submit_limit, key_func=_client_key, methods=["POST"])
+@bp.post("/k/<token>/questions")
+@limiter.limit(_submit_limit, key_func=_client_key)
 @csrf.exempt  # the form checks its own token: see forms.py
-def qr_questions(token: str) -> HttpResponse | str | tuple[str, int]:
-    return _answer(token, "qr")
+def kiosk_submit(token: str) -> HttpResponse | tuple[str, int]:
+    return _submit(token, "kiosk")
+
+
+@bp.get("/s/<token>")
+def qr_questions(token: str) -> HttpResponse | str:
+    return _blank_form(token, "qr")
+
+
+@bp.post("/s/<token>")
+@limiter.limit(_submit_limit, key_func=_client_key)
+@csrf.exempt  # the form checks its own token: see forms.py
+def qr_submit(token: str) -> HttpResponse | tuple[str, int]:
+    return _submit(token, "qr")
 
 
 @bp.get("/k/<token>/thanks")
@@ -94,35 +103,41 @@ def qr_thanks(token: str) -> str:
     return render_template("survey/thanks.html", link=_link(token, "qr"), channel="qr")
 
 
-def _answer(token: str, channel: str) -> HttpResponse | str | tuple[str, int]:
+def _submit(token: str, channel: str) -> HttpResponse | tuple[str, int]:
     link = _open_link(token, channel)
     questionnaire = get_questionnaire(link.questionnaire_id)
     receipt_code_required = channel == "qr" and link.receipt_codes_required
-    if request.method == "GET":
-        return _blank_form(link, questionnaire, channel, receipt_code_required)
-    form = form_class(questionnaire)(receipt_code_required=receipt_code_required)
-    if not form.validate():
-        if form.needs_resend:
-            form.refresh_submission_id()
-            return _render_form(link, form, channel, resend=True), 400
-        return _render_form(link, form, channel), 422
+    valid = read_valid_post(questionnaire, request.form, receipt_code_required)
+    if valid is None:  # build the form only when something is wrong: it finds and words the problems
+        form = form_class(questionnaire)(receipt_code_required=receipt_code_required)
+        if not form.validate():
+            if form.needs_resend:
+                form.refresh_submission_id()
+                return _render_form(link, form, channel, resend=True), 400
+            return _render_form(link, form, channel), 422
+        valid = ValidPost(form.answers, form.submission_id.data,
+                          form.normalised_code if form.receipt_code_required else None)
     outcome = store(Submission(
         link=link, questionnaire_id=questionnaire.id, questionnaire_version=questionnaire.version,
-        channel=channel, locale=i18n.current_language(), answers=form.answers, submission_id=form.submission_id.data,
-        receipt_code=form.normalised_code if form.receipt_code_required else None,
+        channel=channel, locale=i18n.current_language(), answers=valid.answers, submission_id=valid.submission_id,
+        receipt_code=valid.receipt_code,
     ))
-    if outcome is Outcome.CODE_UNKNOWN:
-        form.receipt_code.errors.append(_("This code is not valid here. Check the code printed on your receipt."))
+    if outcome in (Outcome.CODE_UNKNOWN, Outcome.CODE_USED):
+        form = form_class(questionnaire)(receipt_code_required=receipt_code_required)
+        form.validate()  # fills the fields again for the page
+        form.receipt_code.errors.append(
+            _("This code is not valid here. Check the code printed on your receipt.") if outcome is Outcome.CODE_UNKNOWN
+            else _("This code has already been used. Each receipt code can answer once."))
         return _render_form(link, form, channel), 422
-    if outcome is Outcome.CODE_USED:
-        form.receipt_code.errors.append(_("This code has already been used. Each receipt code can answer once."))
-        return _render_form(link, form, channel), 422
-    endpoint = "survey.kiosk_thanks" if channel == "kiosk" else "survey.qr_thanks"
-    return redirect(url_for(endpoint, token=token), code=303)
+    # The thank-you page is the form's address + "/thanks" on both channels (see the routes above).
+    return redirect(request.script_root + request.path.removesuffix("/questions") + "/thanks", code=303)
 
 
-def _blank_form(link: CampaignUnit, questionnaire: Questionnaire, channel: str, receipt_code_required: bool) -> str:
+def _blank_form(token: str, channel: str) -> HttpResponse | str:
     """A new respondent's form: the same for everyone but two random values, so drawn once (see blank_pages)."""
+    link = _open_link(token, channel)
+    questionnaire = get_questionnaire(link.questionnaire_id)
+    receipt_code_required = channel == "qr" and link.receipt_codes_required
     code = without_controls(request.args.get("code", ""))[:40]
 
     def draw(submission_id: str) -> str:
@@ -138,7 +153,7 @@ def _blank_form(link: CampaignUnit, questionnaire: Questionnaire, channel: str, 
 
 
 def _render_form(link: CampaignUnit, form: SurveyForm, channel: str, resend: bool = False) -> str:
-    action = url_for("survey.kiosk_questions" if channel == "kiosk" else "survey.qr_questions", token=link.token)
+    action = url_for("survey.kiosk_submit" if channel == "kiosk" else "survey.qr_submit", token=link.token)
     return render_template("survey/form.html", link=link, form=form, channel=channel, action=action,
                            resend=resend, languages=i18n.kiosk_languages(form.questionnaire),
                            idle_seconds=current_app.config["KIOSK_IDLE_SECONDS"],
@@ -152,9 +167,7 @@ def _link(token: str, channel: str) -> CampaignUnit:
     Pages are then in the unit's language unless the respondent chose another; a kiosk ignores its
     browser's Accept-Language, which says nothing about the person in front of it.
     """
-    # One query for the link, its unit and its campaign (every survey request needs all three).
-    query = select(CampaignUnit).options(joinedload(CampaignUnit.unit), joinedload(CampaignUnit.campaign))
-    link = db.session.scalar(query.where(CampaignUnit.token == token)) if TOKEN.match(token) else None
+    link = links.find(token) if TOKEN.match(token) else None
     if link is None:
         abort(404)
     i18n.use_unit_language(link.unit.default_locale, shared_device=channel == "kiosk")

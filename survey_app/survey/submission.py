@@ -19,7 +19,8 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, insert, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
@@ -58,43 +59,48 @@ def is_stored(submission_id: str) -> bool:
     return bool(db.session.scalar(select(exists().where(Response.submission_id == submission_id))))
 
 
+#: Built once: SQLAlchemy then finds its compiled form in the cache without working out a cache key each time.
+_INSERT = insert(Response.__table__)
+
+
 def store(submission: Submission) -> Outcome:
-    """Insert the response (and consume the receipt code) in one transaction; see the module docstring."""
-    if is_stored(submission.submission_id):
-        return Outcome.ALREADY_STORED
+    """Insert the response (and consume the receipt code) in one transaction; see the module docstring.
+
+    A plain insert on a pooled connection, not the ORM's unit of work, and no "is it already there?" query
+    first: the unique submission id is the check, and a repeated submission is rare (a double press, a retried
+    phone), so it may cost a rollback and a second query. This was a third of a submission's server time.
+    """
     link = submission.link
-    db.session.add(Response(
-        campaign_id=link.campaign_id, unit_id=link.unit_id, questionnaire_id=submission.questionnaire_id,
-        questionnaire_version=submission.questionnaire_version, channel=submission.channel,
-        locale=submission.locale, submitted_at=utcnow(), answers=submission.answers,
-        submission_id=submission.submission_id,
-    ))
-    try:
-        db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        if is_stored(submission.submission_id):
-            return Outcome.ALREADY_STORED
-        raise
-    if submission.receipt_code is not None:
-        problem = _consume(link.id, submission.receipt_code)
-        if problem is not None:
-            db.session.rollback()
-            return problem
-    db.session.commit()
+    row = {"campaign_id": link.campaign_id, "unit_id": link.unit_id, "questionnaire_id": submission.questionnaire_id,
+           "questionnaire_version": submission.questionnaire_version, "channel": submission.channel,
+           "locale": submission.locale, "submitted_at": utcnow(), "answers": submission.answers,
+           "submission_id": submission.submission_id, "comment_hidden": False}
+    with db.engine.connect() as connection:
+        try:
+            connection.execute(_INSERT, row)
+        except IntegrityError:
+            connection.rollback()
+            if is_stored(submission.submission_id):
+                return Outcome.ALREADY_STORED
+            raise
+        if submission.receipt_code is not None:
+            problem = _consume(connection, link.id, submission.receipt_code)
+            if problem is not None:
+                connection.rollback()
+                return problem
+        connection.commit()
     return Outcome.STORED
 
 
-def _consume(link_id: int, code: str) -> Outcome | None:
+def _consume(connection: Connection, link_id: int, code: str) -> Outcome | None:
     """Mark the code used if it belongs to this unit and is unused; otherwise say why not."""
-    result = db.session.execute(
-        update(ReceiptCode)
+    result = connection.execute(
+        update(ReceiptCode.__table__)
         .where(ReceiptCode.code == code, ReceiptCode.campaign_unit_id == link_id, ReceiptCode.used_at.is_(None))
         .values(used_at=utcnow())
-        .execution_options(synchronize_session=False)
     )
-    if result.rowcount == 1:  # type: ignore[attr-defined]
+    if result.rowcount == 1:
         return None
-    known = db.session.scalar(select(exists().where(ReceiptCode.code == code,
+    known = connection.scalar(select(exists().where(ReceiptCode.code == code,
                                                     ReceiptCode.campaign_unit_id == link_id)))
     return Outcome.CODE_USED if known else Outcome.CODE_UNKNOWN

@@ -59,6 +59,21 @@ def test_kiosk_by_touch_in_vietnamese_then_reset_for_the_next_person(
     assert response.answers["comment"] == COMMENT
 
 
+def test_kiosk_thank_you_waits_while_the_person_is_still_touching_it(live: Live, new_page: Callable[..., Any]) -> None:
+    """WCAG 2.2.1: the return to the start (KIOSK_THANKS_SECONDS = 2 here) is counted again from each touch."""
+    token = live.open_link()
+    page = new_page(has_touch=True)
+    page.goto(f"{live.url}/k/{token}/questions")
+    answer_every_question(page, touch=True)
+    page.get_by_role("button", name=translated("Send")).tap()
+    page.wait_for_url(re.compile(r"/k/[^/]+/thanks$"))
+    for _ in range(8):  # 4 s of touches, twice the delay
+        page.touchscreen.tap(5, 5)
+        page.wait_for_timeout(500)
+        assert page.url.endswith("/thanks")
+    page.wait_for_url(re.compile(rf"/k/{token}$"), timeout=10_000)
+
+
 def test_qr_survey_on_a_small_phone(live: Live, new_page: Callable[..., Any],
                                     shoot: Callable[[Any, str], None]) -> None:
     token = live.open_link()

@@ -6,6 +6,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from flask import Flask
 
 from questionnaires.model import Item, Questionnaire, Section
@@ -64,7 +65,9 @@ def test_missing_compiled_catalogs_are_built_at_start(translations_dir: Path, ma
 
 def test_stale_compiled_catalog_never_shows_english(translations_dir: Path, make_app: Callable[[], Flask]) -> None:
     """A .po edited after start (e.g. by `pybabel update`) is read even though its .mo is now older."""
-    client = make_app().test_client()
+    app = make_app()
+    app.extensions["survey_catalogs"].recheck_seconds = 0  # look at the files on every request
+    client = app.test_client()
     client.get("/t/qr")
     po = write_catalog(translations_dir, "vi", {**VIETNAMESE, "Start the survey": "Bắt đầu trả lời"})
     mo = po.with_suffix(".mo")
@@ -107,3 +110,22 @@ def test_vietnamese_catalog_is_required(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError, match="Vietnamese catalog"):
         create_app({"SECRET_KEY": "x", "TRANSLATIONS_DIR": str(tmp_path / "tr"),
                     "SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(tmp_path / "x.sqlite")})
+
+
+def test_files_are_looked_at_again_after_the_recheck_interval(translations_dir: Path, make_app: Callable[[], Flask],
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """An edit shows within ``recheck_seconds`` (2 s), not on every request: each page would otherwise stat a
+    dozen files."""
+    import survey_app.catalog as catalog
+
+    clock = [1000.0]
+    monkeypatch.setattr(catalog.time, "monotonic", lambda: clock[0])
+    client = make_app().test_client()
+    client.get("/t/qr")
+    po = write_catalog(translations_dir, "vi", {**VIETNAMESE, "Start the survey": "Bắt đầu trả lời"})
+    mo = po.with_suffix(".mo")
+    os.utime(mo, ns=(po.stat().st_mtime_ns - 10**9, po.stat().st_mtime_ns - 10**9))
+    clock[0] += 1.0
+    assert paragraph(client.get("/t/qr").get_data(as_text=True), "start") == VIETNAMESE["Start the survey"]
+    clock[0] += 1.5
+    assert paragraph(client.get("/t/qr").get_data(as_text=True), "start") == "Bắt đầu trả lời"

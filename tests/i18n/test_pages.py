@@ -160,13 +160,16 @@ def _urls(app: Flask) -> list[tuple[str, str]]:
     """``(method, url)`` of every HTML page: each GET route, and each GET+POST form route posted empty."""
     ids = _ids(app)
     pages = []
-    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
-        if rule.endpoint in SKIP_ENDPOINTS or "GET" not in (rule.methods or ()) or "." in rule.rule.rsplit("/", 1)[-1]:
+    rules = sorted(app.url_map.iter_rules(), key=lambda r: r.rule)
+    forms = {rule.rule for rule in rules if "GET" in (rule.methods or ())}  # a POST to one of these is a form
+    for rule in rules:
+        if rule.endpoint in SKIP_ENDPOINTS or rule.rule not in forms or "." in rule.rule.rsplit("/", 1)[-1]:
             continue
         missing = [name for name in rule.arguments if name not in ids]
         assert not missing, f"{rule.rule}: add a value for {missing} to _ids() so that this page is checked"
         url = rule.build({name: ids[name] for name in rule.arguments}, append_unknown=False)[1]
-        pages.append(("GET", url))
+        if "GET" in (rule.methods or ()):
+            pages.append(("GET", url))
         if "POST" in (rule.methods or ()) and rule.endpoint != "auth.login":
             pages.append(("POST", url))
     return pages

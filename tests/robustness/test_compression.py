@@ -18,7 +18,8 @@ def test_a_survey_page_is_gzipped_for_a_browser_and_plain_for_a_client_without_g
     assert "Accept-Encoding" in packed.headers["Vary"]
     page = gzip.decompress(packed.get_data()).decode()
     assert page.startswith("<!doctype html>") and 'name="submission_id"' in page
-    assert len(packed.get_data()) * 3 < len(page.encode())
+    # compressed once per page in stretches (see blank_pages): within a few hundred bytes of gzip in one go
+    assert len(packed.get_data()) < len(gzip.compress(page.encode())) + 200 < len(page.encode())
 
 
 def test_static_files_are_gzipped_cached_and_revalidated(app: Flask) -> None:

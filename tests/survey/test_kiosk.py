@@ -56,8 +56,8 @@ def test_thank_you_page_returns_to_the_start_without_javascript(
     app.config["KIOSK_THANKS_SECONDS"] = 5
     token = campaign_unit["token"]
     html = client.get(f"/k/{token}/thanks").get_data(as_text=True)
-    assert f'<meta http-equiv="refresh" content="5;url=/k/{token}">' in html
-    assert f'<a class="btn" href="/k/{token}">' in html
+    assert f'<noscript><meta http-equiv="refresh" content="5;url=/k/{token}"></noscript>' in html
+    assert f'<a class="btn" href="/k/{token}" data-return-after="5">' in html  # kiosk.js, when it runs
 
 
 def test_language_chosen_by_one_respondent_is_forgotten_after_the_thank_you_page(

@@ -3,7 +3,9 @@
      while one of those codes is chosen in that field (the server applies the same rule anyway);
    - the Send button is disabled after one press (the server also stores a submission id only once);
    - a page restored from the back/forward cache is reloaded, so nobody sees a previous respondent's page;
-   - kiosk: after data-idle-seconds without a touch, "Are you still there?" counts down, then back to start. */
+   - kiosk: after data-idle-seconds without a touch, "Are you still there?" counts down, then back to start;
+   - kiosk thank-you page: back to the start after data-return-after seconds, counted again from each touch
+     (without JavaScript a <noscript> meta refresh does it, which a person cannot extend). */
 (function () {
   "use strict";
   var doc = document;
@@ -46,6 +48,20 @@
 
   var summary = doc.querySelector("[data-focus]");
   if (summary) { summary.focus(); }
+
+  var finish = doc.querySelector("[data-return-after]");
+  if (finish) {
+    var returnMs = 1000 * parseInt(finish.getAttribute("data-return-after"), 10);
+    var returnTimer = null;
+    var later = function () {
+      window.clearTimeout(returnTimer);
+      returnTimer = window.setTimeout(function () { window.location.replace(finish.href); }, returnMs);
+    };
+    ["pointerdown", "keydown", "touchstart"].forEach(function (type) {
+      doc.addEventListener(type, later, { passive: true, capture: true });
+    });
+    later();
+  }
 
   var idle = doc.getElementById("idle");
   if (!idle) { return; }
