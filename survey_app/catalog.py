@@ -164,7 +164,7 @@ class Catalogs:
 
     def _scan_codes(self) -> tuple[str, ...]:
         if not self.root.is_dir():
-            return []
+            return ()
         found = sorted(entry.name for entry in os.scandir(self.root)
                        if entry.is_dir() and not entry.name.startswith(".") and self.po_path(entry.name).is_file())
         first = [code for code in (FALLBACK_LANGUAGE, SOURCE_LANGUAGE) if code in found]

@@ -49,7 +49,7 @@ class SessionInterface(SecureCookieSessionInterface):
     def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
         if not app.secret_key:
             return None
-        identity = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        identity = _keys(app)
         cached = app.extensions.get(EXTENSION_KEY)
         if cached is None or cached[0] != identity:
             serializer = super().get_signing_serializer(app)
@@ -63,7 +63,7 @@ class SessionInterface(SecureCookieSessionInterface):
         value = request.cookies.get(self.get_cookie_name(app))
         if not value:
             return super().open_session(app, request)
-        identity = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        identity = _keys(app)
         kept = app.extensions.get(RECENT_KEY)
         if kept is None or kept[0] != identity:  # a new secret key: nothing checked with the old one counts
             kept = (identity, {})
@@ -79,6 +79,11 @@ class SessionInterface(SecureCookieSessionInterface):
                 recent.clear()
             recent[value] = (now, dict(session))
         return session
+
+
+def _keys(app: Flask) -> tuple[object, ...]:
+    """The secret key and its fallbacks: what a serializer, or a cookie once checked, is valid for."""
+    return (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
 
 
 def init_app(app: Flask) -> None:

@@ -6,6 +6,8 @@ Area-specific fixtures live in the conftest of each test folder.
 from __future__ import annotations
 
 import os
+import shutil
+import threading
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -13,6 +15,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from werkzeug.serving import make_server
 
 from survey_app import create_app
 from survey_app.extensions import db
@@ -131,3 +134,46 @@ def make_user(app: Flask):  # type: ignore[no-untyped-def]
             return user.id
 
     return make
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture
+def base_url(app: Flask) -> Iterator[str]:
+    """The test's application served on 127.0.0.1 by a thread, for a script test in a real browser."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+
+
+@pytest.fixture
+def browser_locale() -> str | None:
+    """The browser's language for `page` (a test module overrides this fixture to choose one)."""
+    return None
+
+
+@pytest.fixture
+def page(base_url: str, browser_locale: str | None) -> Iterator[object]:
+    """A Chromium tab (Playwright) for `base_url`; the test fails on any script error or CSP violation.
+
+    tests/browser/ has its own fixtures: one browser for the folder and the whole demo province.
+    """
+    require(CHROMIUM is not None, "Chromium not found (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                             args=["--no-sandbox", "--disable-background-networking"])
+        tab = browser.new_page(locale=browser_locale) if browser_locale else browser.new_page()
+        tab.set_default_timeout(10_000)
+        errors: list[str] = []
+        tab.on("console", lambda message: errors.append(message.text)
+               if "Content Security Policy" in message.text else None)
+        tab.on("pageerror", lambda error: errors.append(str(error)))
+        yield tab
+        browser.close()
+        assert errors == [], "script errors or CSP violations"

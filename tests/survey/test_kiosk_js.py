@@ -2,49 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
-import threading
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from flask import Flask
-from werkzeug.serving import make_server
-
-from tests.conftest import require
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("small_questionnaire")]
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-@pytest.fixture
-def base_url(app: Flask) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
-
-
-@pytest.fixture
-def page(base_url: str) -> Iterator[Any]:
-    require(CHROMIUM is not None, "Chromium not found (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
-        tab = browser.new_page()
-        tab.set_default_timeout(10_000)
-        errors: list[str] = []
-        tab.on("console", lambda message: errors.append(message.text)
-               if "Content Security Policy" in message.text else None)
-        tab.on("pageerror", lambda error: errors.append(str(error)))
-        yield tab
-        browser.close()
-        assert errors == [], "script errors or CSP violations"
-
 
 def test_follow_up_question_appears_only_for_the_answer_that_asks_for_it(
         page: Any, base_url: str, campaign_unit: dict[str, Any]) -> None:
