@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.server import BARE_PATH, PING_PATH, Server, prepare, tree_cpu_seconds  # noqa: E402
+from bench.server import BARE_PATH, PING_PATH, WORKER_CLASS, Server, prepare, tree_cpu_seconds  # noqa: E402
 from bench.traffic import Reply, Tally, pinger, respondent, run  # noqa: E402
 
 
@@ -131,7 +131,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=float, default=2, help="seconds of load before measuring")
     parser.add_argument("--baseline-seconds", type=float, default=10, help="0 skips the baseline runs")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
-    parser.add_argument("--worker-class", default="sync")
+    parser.add_argument("--worker-class", default=WORKER_CLASS,
+                        help="gunicorn's own: sync, gthread, gevent (default: %(default)s)")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--database", default="sqlite", help="sqlite, postgresql (throw-away server) or a URL")
     parser.add_argument("--channel", choices=("qr", "kiosk"), default="qr")

@@ -26,6 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 _WORKER_TMP = "/dev/shm" if os.path.isdir("/dev/shm") else tempfile.gettempdir()
 PING_PATH = "/bench/ping"
 BARE_PATH = "/bench/bare"
+#: The worker class production runs (README, "Production"): gunicorn's sync worker that does not linger after replies.
+WORKER_CLASS = "survey_app.worker.SyncWorker"
 #: What the bare-insert baseline stores: 31 answers, the size of a long questionnaire.
 BARE_ANSWERS = {f"item_{n}": n % 5 + 1 for n in range(31)}
 
@@ -99,7 +101,7 @@ def prepare(database_url: str, questionnaire_id: str = "one_stop") -> str:
 class Server:
     """gunicorn in its own process group, so a crash test can SIGKILL the master and every worker at once."""
 
-    def __init__(self, database_url: str, port: int, workers: int, worker_class: str = "sync",
+    def __init__(self, database_url: str, port: int, workers: int, worker_class: str = WORKER_CLASS,
                  threads: int = 1, log: Path | None = None) -> None:
         self.database_url, self.port = database_url, port
         self.command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),

@@ -160,7 +160,11 @@ class Catalogs:
 
     def codes(self) -> list[str]:
         """Codes of the folders holding a catalog: Vietnamese first, English second, then by code."""
-        return list(self._recently(("codes", ""), self._scan_codes))
+        return list(self.code_tuple())
+
+    def code_tuple(self) -> tuple[str, ...]:
+        """:meth:`codes` as the tuple kept between checks (no copy: each request asks for it)."""
+        return self._recently(("codes", ""), self._scan_codes)
 
     def _scan_codes(self) -> tuple[str, ...]:
         if not self.root.is_dir():

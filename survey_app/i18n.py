@@ -19,10 +19,14 @@ a *formatting* locale it can parse (Vietnamese unless the language's metadata sa
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 
+from babel import Locale
 from babel.support import NullTranslations
 from flask import Flask, current_app, g, has_app_context, has_request_context, request, session
 from flask_babel import Domain, get_locale, refresh
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 from .catalog import FALLBACK_LANGUAGE, SOURCE_LANGUAGE, Catalogs, Language, coverage
 from .extensions import babel
@@ -31,6 +35,9 @@ DEFAULT_LOCALE = FALLBACK_LANGUAGE
 SESSION_KEY = "locale"
 QUERY_PARAMETER = "lang"
 EXTENSION_KEY = "survey_catalogs"
+#: Longer language codes and Accept-Language headers are worked out each time rather than remembered, so that
+#: odd requests cannot fill the memos below with large strings.
+LONGEST_REMEMBERED = 200
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +49,12 @@ def catalogs() -> Catalogs:
 
 def available_locales() -> list[str]:
     """Codes of the languages that have a catalog, Vietnamese first (always present)."""
-    codes = catalogs().codes()
-    return codes if DEFAULT_LOCALE in codes else [DEFAULT_LOCALE, *codes]
+    return list(_available())
+
+
+def _available() -> tuple[str, ...]:
+    codes = catalogs().code_tuple()
+    return codes if DEFAULT_LOCALE in codes else (DEFAULT_LOCALE, *codes)
 
 
 def languages() -> list[Language]:
@@ -53,20 +64,40 @@ def languages() -> list[Language]:
 
 def language_name(code: str) -> str:
     """The language's name in itself ("Tiếng Việt", "English"), or the code when there is no such language."""
-    return catalogs().language(code).name if code in available_locales() else code
+    return catalogs().language(code).name if code in _available() else code
 
 
 def normalise(code: str | None) -> str | None:
     """Map ``en-US``/``EN``/``tyz`` to a code with a catalog, or ``None``."""
     if not code or not isinstance(code, str):
         return None
+    if len(code) > LONGEST_REMEMBERED:
+        return _normalised.__wrapped__(code, _available())
+    return _normalised(code, _available())
+
+
+# Every request asks for its language a few times with the same handful of codes, so the answers are memos: keyed
+# on the codes that have a catalog too, so a language added to the translations folder is seen at once.
+@lru_cache(maxsize=1024)
+def _normalised(code: str, available: tuple[str, ...]) -> str | None:
     code = code.strip().replace("-", "_")
-    available = available_locales()
     for candidate in (code, code.split("_")[0]):
         for known in available:
             if known.lower() == candidate.lower():
                 return known
     return None
+
+
+@lru_cache(maxsize=256)
+def _browser_language(header: str, available: tuple[str, ...]) -> str | None:
+    """The best of ``available`` for an Accept-Language header (Werkzeug's matching, remembered per header)."""
+    return parse_accept_header(header, LanguageAccept).best_match(available)
+
+
+@lru_cache(maxsize=64)
+def _formatting_locale(identifier: str) -> Locale:
+    """A parsed Babel locale: Flask-Babel takes a ready one as it is instead of parsing the code every request."""
+    return Locale.parse(identifier)
 
 
 def choose_language(code: str | None) -> bool:
@@ -98,19 +129,21 @@ def _choose() -> str:
     if explicit:
         return explicit
     if not g.get("shared_device"):
-        best = request.accept_languages.best_match(available_locales())
+        header = request.headers.get("Accept-Language", "")
+        best = (_browser_language(header, _available()) if len(header) <= LONGEST_REMEMBERED
+                else request.accept_languages.best_match(_available()))
         if best:
             return best
     return normalise(g.get("unit_locale")) or DEFAULT_LOCALE
 
 
-def select_locale() -> str:
+def select_locale() -> str | Locale:
     """Flask-Babel's locale selector: remembers the real language, returns a locale CLDR can format with."""
     if not has_request_context():
         return DEFAULT_LOCALE
     code = _choose()
     g.survey_language = code
-    return catalogs().language(code).formatting_locale
+    return _formatting_locale(catalogs().language(code).formatting_locale)
 
 
 def current_language() -> str:
@@ -132,7 +165,7 @@ def current_locale_code() -> str:
 def current_direction() -> str:
     """``ltr`` or ``rtl`` for ``<html dir>``."""
     code = current_language()
-    return catalogs().language(code).direction if code in available_locales() else "ltr"
+    return catalogs().language(code).direction if code in _available() else "ltr"
 
 
 def translated_share(code: str, texts: list[str] | tuple[str, ...] | set[str]) -> tuple[int, int]:

@@ -129,3 +129,32 @@ def test_files_are_looked_at_again_after_the_recheck_interval(translations_dir: 
     assert paragraph(client.get("/t/qr").get_data(as_text=True), "start") == VIETNAMESE["Start the survey"]
     clock[0] += 1.5
     assert paragraph(client.get("/t/qr").get_data(as_text=True), "start") == "Bắt đầu trả lời"
+
+
+def test_a_language_added_while_running_is_chosen_once_its_folder_is_seen(
+        translations_dir: Path, make_app: Callable[[], Flask], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Language choices are remembered per browser header and code, and forgotten when the catalogs change."""
+    import survey_app.catalog as catalog
+
+    clock = [1000.0]
+    monkeypatch.setattr(catalog.time, "monotonic", lambda: clock[0])
+    client = make_app().test_client()
+    header = {"Accept-Language": "tyz,en;q=0.5"}
+    assert check_page(client.get("/t/qr", headers=header).get_data(as_text=True)).lang == "en"
+    assert check_page(client.get("/t/qr?lang=tyz").get_data(as_text=True)).lang == "vi"  # no such catalog yet
+    write_catalog(translations_dir, "tyz", TAY, {"name": "Tày", "english_name": "Tay", "formatting_locale": "vi"})
+    clock[0] += 5
+    with make_app().app_context():  # compiles the new catalog, as a restart or `pybabel compile` would
+        pass
+    assert check_page(client.get("/t/qr", headers=header).get_data(as_text=True)).lang == "tyz"
+    fresh = make_app().test_client()
+    assert check_page(fresh.get("/t/qr?lang=TYZ").get_data(as_text=True)).lang == "tyz"
+
+
+@pytest.mark.parametrize("lang", ["en_" + "x" * 500, "EN-" + "y" * 5000])
+def test_long_codes_and_headers_are_matched_like_short_ones(make_app: Callable[[], Flask], lang: str) -> None:
+    client = make_app().test_client()
+    assert check_page(client.get(f"/t/qr?lang={lang}").get_data(as_text=True)).lang == "en"
+    header = ",".join(f"x{n}-ZZ;q=0.{n % 9 + 1}" for n in range(300)) + ",en;q=0.05"
+    assert check_page(make_app().test_client().get("/t/qr", headers={"Accept-Language": header})
+                      .get_data(as_text=True)).lang == "en"

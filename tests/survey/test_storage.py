@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import inspect, select
+from sqlalchemy import event, inspect, select
 
 from survey_app.extensions import db
 from survey_app.models import ReceiptCode, Response
@@ -239,3 +239,66 @@ def _open_campaign_unit(app: Flask) -> str:
         db.session.add(link)
         db.session.commit()
         return link.token
+
+
+def _checkouts(app: Flask) -> list[object]:
+    """Every connection taken from the application's pool from now on."""
+    taken: list[object] = []
+    with app.app_context():
+        event.listen(db.engine, "checkout", lambda *args: taken.append(args[0]))
+    return taken
+
+
+def test_a_worker_serving_one_request_at_a_time_keeps_one_connection_for_its_inserts(
+        app: Flask, client: FlaskClient, campaign_unit: dict[str, Any], stored: Stored) -> None:
+    url = f"/s/{campaign_unit['token']}"
+    forms = [hidden_fields(client.get(url).get_data(as_text=True)) for _ in range(3)]
+    assert client.post(url, data={**forms[0], **SMALL_ANSWERS}).status_code == 303
+    taken = _checkouts(app)
+    for form in forms[1:]:
+        assert client.post(url, data={**form, **SMALL_ANSWERS}).status_code == 303
+    assert taken == []  # the later inserts reused the kept connection: nothing taken from the pool
+    assert len(stored()) == 3
+
+
+def test_threaded_servers_take_a_pooled_connection_for_each_insert(
+        app: Flask, client: FlaskClient, campaign_unit: dict[str, Any], stored: Stored) -> None:
+    url = f"/s/{campaign_unit['token']}"
+    forms = [hidden_fields(client.get(url).get_data(as_text=True)) for _ in range(2)]
+    taken = _checkouts(app)
+    for form in forms:
+        response = client.post(url, data={**form, **SMALL_ANSWERS}, environ_overrides={"wsgi.multithread": True})
+        assert response.status_code == 303
+    assert len(taken) == 2
+    with app.app_context():
+        assert db.engine.pool.checkedout() == 0  # each given back: threads never hold more than the pool has
+    assert len(stored()) == 2
+
+
+def test_a_kept_connection_that_broke_is_replaced_and_the_answers_are_stored(
+        app: Flask, client: FlaskClient, campaign_unit: dict[str, Any], stored: Stored) -> None:
+    """What a restarted database server does to a kept connection: the submission is still stored, once."""
+    url = f"/s/{campaign_unit['token']}"
+    forms = [hidden_fields(client.get(url).get_data(as_text=True)) for _ in range(2)]
+    assert client.post(url, data={**forms[0], **SMALL_ANSWERS}).status_code == 303
+    kept = submission._held.connection
+    assert kept is not None
+    kept.connection.dbapi_connection.close()  # underneath SQLAlchemy, as a server going away would
+    response = client.post(url, data={**forms[1], **SMALL_ANSWERS})
+    assert response.status_code == 303
+    assert submission._held.connection is not kept
+    assert [row.submission_id for row in stored()] == [forms[0]["submission_id"], forms[1]["submission_id"]]
+
+
+def test_a_refused_receipt_code_leaves_no_transaction_open_on_the_kept_connection(
+        client: FlaskClient, campaign_unit: dict[str, Any], stored: Stored,
+        receipt_codes: Callable[..., None]) -> None:
+    receipt_codes("AB12CD34")
+    url = f"/s/{campaign_unit['token']}"
+    assert fill(client, url, {**SMALL_ANSWERS, "receipt_code": "AB12CD34"}).status_code == 303
+    assert fill(client, url, {**SMALL_ANSWERS, "receipt_code": "ZZ99ZZ99"}).status_code == 422  # inserted, rolled back
+    kept = submission._held.connection
+    assert kept is not None and not kept.in_transaction()
+    assert fill(client, url, {**SMALL_ANSWERS, "receipt_code": "AB12CD34"}).status_code == 422  # used: rolled back
+    assert not kept.in_transaction()
+    assert len(stored()) == 1
