@@ -123,9 +123,15 @@ def use_unit_language(code: str | None, shared_device: bool = False) -> None:
     refresh()
 
 
+def _query_language() -> str | None:
+    """``?lang=``, if any (looked up with ``in`` first: a missing key costs Werkzeug an exception)."""
+    args = request.args
+    return args.get(QUERY_PARAMETER) if QUERY_PARAMETER in args else None
+
+
 def _choose() -> str:
     """The language code for this request (see the module docstring for the order)."""
-    explicit = normalise(request.args.get(QUERY_PARAMETER)) or normalise(session.get(SESSION_KEY))
+    explicit = normalise(_query_language()) or normalise(session.get(SESSION_KEY))
     if explicit:
         return explicit
     if not g.get("shared_device"):
@@ -227,7 +233,7 @@ def _translate_form_messages() -> None:
 
 def _remember_query_language() -> None:
     """Keep ``?lang=`` for the rest of the visit (the QR form posts back without the query string)."""
-    code = normalise(request.args.get(QUERY_PARAMETER))
+    code = normalise(_query_language())
     if code and session.get(SESSION_KEY) != code:
         session[SESSION_KEY] = code
 

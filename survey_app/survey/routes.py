@@ -138,7 +138,7 @@ def _blank_form(token: str, channel: str) -> HttpResponse | str:
     link = _open_link(token, channel)
     questionnaire = get_questionnaire(link.questionnaire_id)
     receipt_code_required = channel == "qr" and link.receipt_codes_required
-    code = without_controls(request.args.get("code", ""))[:40]
+    code = without_controls(request.args["code"])[:40] if "code" in request.args else ""
 
     def draw(submission_id: str) -> str:
         form = form_class(questionnaire)(receipt_code_required=receipt_code_required)

@@ -89,7 +89,7 @@ def store(submission: Submission) -> Outcome:
 
 
 def _insert(row: dict[str, Any], submission: Submission) -> Outcome:
-    with _connection() as connection:
+    with storage_connection() as connection:
         try:
             connection.execute(_INSERT, row)
         except IntegrityError:
@@ -114,7 +114,7 @@ _held = _Held()
 
 
 @contextmanager
-def _connection() -> Iterator[Connection]:
+def storage_connection() -> Iterator[Connection]:
     """A connection for one submission's transaction, ended (committed or rolled back) by the caller.
 
     A worker that serves one request at a time (gunicorn's sync worker: ``wsgi.multithread`` false) keeps one
