@@ -4,10 +4,10 @@ Every survey request opens the session (it holds the secret of the CSRF token), 
 cookie with the form fetch and with the submission. Flask builds a new serializer each time, itsdangerous derives
 the HMAC key from the secret key for every signature, then checks the signature and decodes the JSON: together
 about a tenth of a submission's server time. Here the serializer and keys are made once, and a cookie whose
-signature was checked in the last ``RECHECK_SECONDS`` is not checked and decoded again — its exact value is the
-cache key, so only a cookie this server signed and already accepted can hit, and only sessions of plain values
-(strings, numbers) are kept, so no request can change what another one reads. The cookie format, salt, key
-derivation and digest are exactly Flask's.
+signature was checked in the last ``RECHECK_SECONDS`` is not checked and decoded again — the exact Cookie header it
+came in is the cache key (so the header is not even parsed), so only a cookie this server signed and already
+accepted can hit, and only sessions of plain values (strings, numbers) are kept, so no request can change what
+another one reads. The cookie format, salt, key derivation and digest are exactly Flask's.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ EXTENSION_KEY = "survey_session_serializer"
 RECENT_KEY = "survey_recent_sessions"
 RECHECK_SECONDS = 60.0
 MAX_RECENT = 4096
+LONGEST_KEPT = 4096  # bytes of Cookie header: browsers send at most a few KB
 _PLAIN = (str, int, float, bool, type(None))
 
 
@@ -60,8 +61,10 @@ class SessionInterface(SecureCookieSessionInterface):
         return cached[1]
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
-        value = request.cookies.get(self.get_cookie_name(app))
-        if not value:
+        # The whole Cookie header is the cache key: the same header carries the same session cookie, and a hit
+        # skips parsing the header as well as checking the signature.
+        header = request.environ.get("HTTP_COOKIE")
+        if not header:
             return super().open_session(app, request)
         identity = _keys(app)
         kept = app.extensions.get(RECENT_KEY)
@@ -70,14 +73,15 @@ class SessionInterface(SecureCookieSessionInterface):
             app.extensions[RECENT_KEY] = kept
         recent: dict[str, tuple[float, dict[str, object]]] = kept[1]
         now = time.monotonic()
-        hit = recent.get(value)
+        hit = recent.get(header)
         if hit is not None and now - hit[0] < RECHECK_SECONDS:
             return self.session_class(hit[1])
         session = super().open_session(app, request)
-        if session and all(isinstance(item, _PLAIN) for item in session.values()):
+        if (session and request.cookies.get(self.get_cookie_name(app)) and len(header) <= LONGEST_KEPT
+                and all(isinstance(item, _PLAIN) for item in session.values())):
             if len(recent) >= MAX_RECENT:
                 recent.clear()
-            recent[value] = (now, dict(session))
+            recent[header] = (now, dict(session))
         return session
 
 

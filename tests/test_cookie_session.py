@@ -86,3 +86,23 @@ def test_sessions_holding_lists_are_never_shared_between_requests(app: Flask) ->
     assert client.get("/_flashes").text == "first"
     assert other.get("/_flashes").text == "first"  # the same cookie, read afresh: still there for this client
     assert client.get("/_flashes").text == ""
+
+
+def test_the_session_is_read_whatever_other_cookies_come_with_it(app: Flask) -> None:
+    """The whole Cookie header is what is remembered: other cookies beside the session change nothing."""
+    client = app.test_client()
+    client.get("/_put/mine")
+    assert client.get("/_get").text == "mine"
+    client.set_cookie("theme", "dark")
+    assert client.get("/_get").text == "mine"
+    client.set_cookie("session", "")  # the session cookie gone, the other one still sent
+    assert client.get("/_get").text == "None"
+
+
+def test_a_remembered_header_is_not_shared_with_a_header_carrying_another_session(app: Flask) -> None:
+    first, second = app.test_client(), app.test_client()
+    first.get("/_put/first")
+    second.get("/_put/second")
+    for _ in range(2):  # the second round is served from what was remembered
+        assert first.get("/_get").text == "first"
+        assert second.get("/_get").text == "second"

@@ -29,7 +29,8 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 
 from flask import Response, current_app, request
-from flask_wtf.csrf import generate_csrf
+
+from .. import csrf_token
 
 EXTENSION_KEY = "survey_blank_pages"
 MAX_PAGES = 512  # a province's units × channels × languages; each page is ~25 KB plain and ~5 KB compressed
@@ -91,13 +92,14 @@ def blank_page(key: Hashable, draw: Callable[[str], str]) -> Response:
     """The blank page for ``key`` with a fresh CSRF token and submission id, gzip-compressed when accepted.
 
     ``draw(submission_id)`` renders the page when no fresh copy is cached; it must put that id in the page, and
-    the page's CSRF token must be this request's (Flask-WTF's ``generate_csrf`` returns one value per request).
+    the page's CSRF token must be this request's (:func:`survey_app.csrf_token.generate` and Flask-WTF's
+    ``generate_csrf`` return the same one value per request).
     """
     submission_id = uuid.uuid4().hex
     lifetime = float(current_app.config.get("BLANK_PAGE_SECONDS", 30))
     if lifetime <= 0:
         return Response(draw(submission_id), mimetype="text/html")
-    values = (generate_csrf(), submission_id)
+    values = (csrf_token.generate(), submission_id)
     now = time.monotonic()
     pages: dict[Hashable, Template] = current_app.extensions.setdefault(EXTENSION_KEY, {})
     template = pages.get(key)

@@ -24,12 +24,13 @@ from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.csrf import validate_csrf
 from wtforms import Field, HiddenField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
 from questionnaires import answers as rules
 from questionnaires.model import Item, Questionnaire, Section
+
+from .. import csrf_token
 
 FIELD_PREFIX = "q_"
 SUBMISSION_ID = re.compile(r"[0-9a-f]{32}\Z")
@@ -163,7 +164,7 @@ def read_valid_post(questionnaire: Questionnaire, formdata: Any, receipt_code_re
     if current_app.config.get("WTF_CSRF_ENABLED", True):
         field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
         try:
-            validate_csrf(formdata.get(field))
+            csrf_token.validate(formdata.get(field))
         except ValidationError:
             return None
     code = None
