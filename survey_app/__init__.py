@@ -6,7 +6,8 @@ The package is a thin web layer: questionnaire logic lives in :mod:`questionnair
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from types import FunctionType
 from typing import Any
 
 from flask import Flask
@@ -17,9 +18,31 @@ from . import config as config_module
 from .extensions import csrf, db, limiter, login_manager, migrate
 
 
+class SurveyFlask(Flask):
+    """Flask, remembering which of its hooks and views are coroutine functions.
+
+    Flask asks ``inspect.iscoroutinefunction`` about every hook and view on every request — about ten times for a
+    survey page — and the answer never changes for a function. Bound methods are asked afresh, as Flask does (a
+    new object each time, so remembering them would only grow the memo).
+    """
+
+    _checked: dict[FunctionType, Callable[..., Any]]
+
+    def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        if type(func) is not FunctionType:
+            return super().ensure_sync(func)
+        checked = self.__dict__.setdefault("_checked", {})
+        sync = checked.get(func)
+        if sync is None:
+            sync = super().ensure_sync(func)
+            if len(checked) < 4096:
+                checked[func] = sync
+        return sync
+
+
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the application: defaults → ``instance/config.py`` → environment → ``config`` (tests)."""
-    app = Flask(__name__, instance_relative_config=True)
+    app = SurveyFlask(__name__, instance_relative_config=True)
     app.config.from_mapping(config_module.defaults(app.instance_path))
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_mapping(config_module.from_environment())

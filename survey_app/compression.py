@@ -17,14 +17,27 @@ answers the respondent posted with that token; staff pages echo nothing from a l
 from __future__ import annotations
 
 import gzip
+from functools import lru_cache
 
 from flask import Flask, Response, request
+from werkzeug.http import parse_accept_header
 
 COMPRESSIBLE = frozenset({"text/html", "text/css", "text/javascript", "application/javascript", "application/json",
                           "image/svg+xml", "text/plain", "text/csv"})
 MINIMUM_SIZE = 500  # below this, the gzip header and the CPU cost more than they save
 MAXIMUM_SIZE = 8 * 1024 * 1024  # larger bodies (big exports) are sent as they are, not held in memory twice
 _STATIC_CACHE: dict[tuple[str, str], bytes] = {}
+
+
+def accepts_gzip() -> bool:
+    """Whether this request's client takes gzip (its Accept-Encoding parsed once per distinct header)."""
+    header = request.environ.get("HTTP_ACCEPT_ENCODING", "")
+    return _gzip_quality(header) > 0 if len(header) <= 200 else request.accept_encodings["gzip"] > 0
+
+
+@lru_cache(maxsize=256)
+def _gzip_quality(header: str) -> float:
+    return parse_accept_header(header)["gzip"]
 
 
 def compress(response: Response) -> Response:
@@ -37,7 +50,7 @@ def compress(response: Response) -> Response:
         return response  # never compressed, whatever the client accepts: no Vary needed (redirects, small JSON)
     response.vary.add("Accept-Encoding")
     static = request.endpoint == "static"
-    if not request.accept_encodings["gzip"] or (response.is_streamed and not static):
+    if not accepts_gzip() or (response.is_streamed and not static):
         return response
     if length is not None and length > MAXIMUM_SIZE:
         return response

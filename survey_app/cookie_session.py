@@ -15,8 +15,8 @@ from __future__ import annotations
 import time
 from typing import ClassVar
 
-from flask import Flask, Request
-from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from flask import Flask, Request, Response
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
 EXTENSION_KEY = "survey_session_serializer"
@@ -83,6 +83,15 @@ class SessionInterface(SecureCookieSessionInterface):
                 recent.clear()
             recent[header] = (now, dict(session))
         return session
+
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        """Flask's, minus its dozen configuration look-ups when there is nothing to write (most requests)."""
+        if not session.modified and not (session.permanent and app.config["SESSION_REFRESH_EACH_REQUEST"]):
+            if session.accessed:
+                response.vary.add("Cookie")
+            return
+        super().save_session(app, session, response)
 
 
 def _keys(app: Flask) -> tuple[object, ...]:

@@ -23,14 +23,15 @@ from __future__ import annotations
 import re
 import struct
 import time
-import uuid
 import zlib
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 
-from flask import Response, current_app, request
+from flask import Response, current_app
 
 from .. import csrf_token
+from ..compression import accepts_gzip
+from .forms import new_submission_id
 
 EXTENSION_KEY = "survey_blank_pages"
 MAX_PAGES = 512  # a province's units × channels × languages; each page is ~25 KB plain and ~5 KB compressed
@@ -95,7 +96,7 @@ def blank_page(key: Hashable, draw: Callable[[str], str]) -> Response:
     the page's CSRF token must be this request's (:func:`survey_app.csrf_token.generate` and Flask-WTF's
     ``generate_csrf`` return the same one value per request).
     """
-    submission_id = uuid.uuid4().hex
+    submission_id = new_submission_id()
     lifetime = float(current_app.config.get("BLANK_PAGE_SECONDS", 30))
     if lifetime <= 0:
         return Response(draw(submission_id), mimetype="text/html")
@@ -112,7 +113,7 @@ def blank_page(key: Hashable, draw: Callable[[str], str]) -> Response:
         if len(pages) >= MAX_PAGES:
             pages.clear()
         pages[key] = template
-    if request.accept_encodings["gzip"]:
+    if accepts_gzip():
         response = Response(template.gzipped(values), content_type=HTML)
         response.headers["Content-Encoding"] = "gzip"
     else:

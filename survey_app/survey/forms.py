@@ -11,9 +11,9 @@ on a kiosk that stood idle for hours re-displays the answers instead of losing t
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
-import uuid
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, ClassVar
@@ -44,8 +44,8 @@ def field_name(item_id: str) -> str:
 
 
 def new_submission_id() -> str:
-    """A random id issued with each rendered form; the server stores a given id once."""
-    return uuid.uuid4().hex
+    """A random id issued with each rendered form (128 bits, as hex); the server stores a given id once."""
+    return os.urandom(16).hex()
 
 
 @dataclass(frozen=True)
