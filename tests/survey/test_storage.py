@@ -302,3 +302,21 @@ def test_a_refused_receipt_code_leaves_no_transaction_open_on_the_kept_connectio
     assert fill(client, url, {**SMALL_ANSWERS, "receipt_code": "AB12CD34"}).status_code == 422  # used: rolled back
     assert not kept.in_transaction()
     assert len(stored()) == 1
+
+
+def test_the_stored_row_reads_back_as_the_orm_would_have_written_it(
+        client: FlaskClient, campaign_unit: dict[str, Any], stored: Stored) -> None:
+    """The insert goes to the driver with each column's own conversion: JSON answers, the dialect's date-time."""
+    from datetime import UTC, datetime, timedelta
+
+    before = datetime.now(UTC).replace(tzinfo=None)
+    response = fill(client, f"/s/{campaign_unit['token']}", SMALL_ANSWERS, lang="en")
+    assert response.status_code == 303
+    (row,) = stored()
+    assert row.answers == {"staff_polite": 4, "complained": "yes", "complaint_handling": "na",
+                           "services": ["land", "residence"], "visits": 2, "overall": 5,
+                           "comment": "More chairs, please."}
+    assert isinstance(row.submitted_at, datetime)
+    assert before - timedelta(seconds=1) <= row.submitted_at.replace(tzinfo=None) <= before + timedelta(minutes=1)
+    assert (row.channel, row.locale, row.comment_hidden, row.questionnaire_id) == ("qr", "en", False, "one_stop")
+    assert row.campaign_id == campaign_unit["campaign_id"] and row.unit_id == campaign_unit["unit_id"]
