@@ -106,21 +106,27 @@ def choose_language(code: str | None) -> bool:
     if chosen is None:
         return False
     session[SESSION_KEY] = chosen
-    refresh()
+    _refresh()
     return True
 
 
 def forget_language() -> None:
     """Forget the respondent's choice: the next page is in the unit's (or the browser's) language again."""
     session.pop(SESSION_KEY, None)
-    refresh()
+    _refresh()
 
 
 def use_unit_language(code: str | None, shared_device: bool = False) -> None:
     """Tell the selector the unit's default language; on a ``shared_device`` (kiosk) ignore Accept-Language."""
     g.unit_locale = code
     g.shared_device = shared_device
-    refresh()
+    _refresh()
+
+
+def _refresh() -> None:
+    """Flask-Babel's ``refresh``, only when this request has already settled a language (usually it has not)."""
+    if g.pop("survey_language", None) is not None:
+        refresh()
 
 
 def _query_language() -> str | None:
@@ -154,10 +160,13 @@ def select_locale() -> str | Locale:
 
 def current_language() -> str:
     """The code of the language pages are shown in (``tyz`` even though dates are formatted as ``vi``)."""
-    locale = get_locale()  # runs the selector when needed, which records the real code
-    forced = getattr(g.get("_flask_babel"), "forced_babel_locale", None)  # inside flask_babel.force_locale
-    if forced is not None:
+    forced = getattr(g.get("_flask_babel"), "forced_babel_locale", None) if g else None
+    if forced is not None:  # inside flask_babel.force_locale
         return str(forced)
+    settled = g.get("survey_language") if g else None  # set by the selector, removed by _refresh
+    if settled:
+        return settled
+    locale = get_locale()  # runs the selector when needed, which records the real code
     if has_request_context() and g.get("survey_language"):
         return g.survey_language
     return str(locale) if locale is not None else DEFAULT_LOCALE
