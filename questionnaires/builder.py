@@ -20,7 +20,7 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import UNKNOWN_KEY_SUGGEST, Problem
-from .model import ITEM_TYPES, ROLES, SECTORS, Item, Option, Questionnaire, Section, ShowIf
+from .model import COMPARISONS, ITEM_TYPES, ROLES, SECTORS, Item, Option, Questionnaire, Section, ShowIf
 from .rules import TYPE_KEYS, Located, check_items
 
 ID = re.compile(r"[a-z][a-z0-9_]{0,63}\Z")
@@ -36,7 +36,6 @@ SECTION_KEYS = {"id": True, "title": True, "intro": False, "items": True}
 ITEM_KEYS = {"id": True, "type": True, "text": True, "required": False, "help": False, "options": False,
              "dimension": False, "role": False, "weighting_variable": False, "show_if": False, "min": False,
              "max": False, "max_length": False}
-SHOW_IF_KEYS = {"item": True, "values": True}
 
 Pairs = dict[str, tuple[Node, Node]]
 
@@ -264,18 +263,51 @@ class Builder:
         return tuple(options.values())
 
     def show_if(self, node: Node | None, path: str) -> ShowIf | None:
+        """A rule: ``{item, values}``, ``{item, exactly}``, ``{item, below: 3}`` (any comparison),
+        ``{count: item, at_least: 2}``, ``{answered: item}``, or ``{all | any: [rules]}``, ``{not: rule}``."""
         if node is None:
             return None
-        pairs = self.mapping(node, f"{path}.show_if", SHOW_IF_KEYS)
-        if pairs is None or "item" not in pairs or "values" not in pairs:
+        field = f"{path}.show_if"
+        keys = {str(key.value) for key, _ in node.value} if isinstance(node, MappingNode) else set()
+        combined = keys & {"all", "any", "not"}
+        if len(keys) == 1 and combined:
+            pairs = self.mapping(node, field, {key: True for key in combined})
+            test = combined.pop()
+            if pairs is None:
+                return None
+            value = pairs[test][1]
+            nodes = [value] if test == "not" else self.sequence(value, f"{field}.{test}")
+            parts = tuple(rule for rule in (self.show_if(part, path) for part in nodes) if rule is not None)
+            return ShowIf("", test=test, parts=parts) if len(parts) == len(nodes) else None
+        if "answered" in keys:
+            pairs = self.mapping(node, field, {"answered": True})
+            return ShowIf(self.name(pairs["answered"][1], f"{field}.answered", "bad_id"),
+                          test="answered") if pairs and "answered" in pairs else None
+        compared = [key for key in COMPARISONS if key in keys]
+        if compared or "count" in keys:
+            counted = "count" in keys
+            allowed = {("count" if counted else "item"): True, **{key: False for key in COMPARISONS}}
+            pairs = self.mapping(node, field, allowed)
+            if pairs is None or len(compared) != 1 or ("count" if counted else "item") not in pairs:
+                if pairs is not None and len(compared) != 1:
+                    self.report(node, field, "missing_key", key=" | ".join(COMPARISONS))
+                return None
+            number = self.number(pairs[compared[0]][1], f"{field}.{compared[0]}")
+            target = self.name(pairs["count" if counted else "item"][1], f"{field}.item", "bad_id")
+            return ShowIf(target, test=compared[0], number=number, count=counted)
+        exact = "exactly" in keys
+        pairs = self.mapping(node, field, {"item": True, "exactly" if exact else "values": True})
+        values_key = "exactly" if exact else "values"
+        if pairs is None or "item" not in pairs or values_key not in pairs:
             return None
-        values_node = pairs["values"][1]
+        values_node = pairs[values_key][1]
         if isinstance(values_node, SequenceNode):
-            nodes = self.sequence(values_node, f"{path}.show_if.values")
+            nodes = self.sequence(values_node, f"{field}.{values_key}")
         else:
             nodes = [values_node]
         values = tuple(str(value.value) if isinstance(value, ScalarNode) else "..." for value in nodes)
-        return ShowIf(self.name(pairs["item"][1], f"{path}.show_if.item", "bad_id"), values)
+        return ShowIf(self.name(pairs["item"][1], f"{field}.item", "bad_id"), values,
+                      test="exactly" if exact else "in")
 
 
 def _anything(value: object) -> bool:

@@ -24,12 +24,44 @@ UNREADABLE = N_("The file cannot be read (%(detail)s). Check the file name and t
 YAML_SYNTAX = N_("This is not valid YAML: %(detail)s. Check the indentation and the quotes on this line.")
 EMPTY_FILE = N_("The file is empty. Start it with the keys id, version, sector, target, title and sections.")
 MISSING_SHEET = N_("The workbook has no sheet '%(sheet)s'. Add it with the XLSForm columns.")
-MISSING_COLUMN = N_("The sheet has no column '%(column)s'. Add it to the first row.")
+MISSING_COLUMN = N_("The sheet has no column '%(column_name)s'. Add it to the first row.")
 UNKNOWN_CHOICE_LIST = N_(
     "The choice list '%(list)s' is not in the choices sheet. Add rows with list_name '%(list)s' there."
 )
 UNSUPPORTED_RELEVANT = N_(
-    "The condition '%(value)s' is not supported. Write it as ${item} = 'value', joined with 'or' for several."
+    "The condition '%(value)s' cannot be used: '%(part)s' is not understood. Use comparisons of earlier "
+    "questions (=, !=, <, <=, >, >=), selected(), count-selected(), and, or, not() and parentheses."
+)
+DAMAGED_WORKBOOK = N_("The workbook cannot be read (%(detail)s). Open it in Excel or LibreOffice and save it again.")
+NOT_WORKBOOK = N_("This file is not an Excel workbook. Save the form as .xlsx (or .xls) and convert that file.")
+NOT_WORKBOOK_TEXT = N_(
+    "This file is text (CSV?), not an Excel workbook. An XLSForm needs its survey, choices and settings sheets: "
+    "save it as .xlsx."
+)
+DUPLICATE_COLUMN = N_("The column '%(column)s' is already in column %(first)s. Keep only one of them.")
+MERGED_CELLS = N_("The cells %(cells)s are merged. Unmerge them and write the value in each row it applies to.")
+FORMULA_WITHOUT_VALUE = N_(
+    "Cell %(cell)s holds a formula saved without its result. Open the workbook in Excel or LibreOffice, "
+    "let it calculate and save it again, or type the value."
+)
+TOO_DEEP = N_("The workbook nests too deeply to be read. Simplify its conditions or groups.")
+UNSUPPORTED_FEATURE = N_(
+    "'%(value)s' uses %(feature)s, which a satisfaction survey here does not have. Remove the row or rewrite it "
+    "as a question."
+)
+MISSING_NAME = N_("This question has no name. Write a short id in the name column, for example 'staff_polite'.")
+MISSING_LABEL = N_("The question '%(name)s' has no label. Write the question in the label column.")
+BAD_REQUIRED = N_("'%(value)s' is not yes or no. Write yes, no, or leave the cell empty (no).")
+GIVE_SECTOR = N_(
+    "The workbook does not say its sector. Give --sector %(allowed)s, or add a 'sector' column to settings."
+)
+GIVE_TARGET = N_(
+    "The workbook does not say its target satisfaction rate. Give --target 0.9 (for 90%%), "
+    "or add a 'target' column to settings."
+)
+GIVE_OVERALL = N_(
+    "No question is marked as the overall satisfaction question. Give --overall NAME with one of the 5-point "
+    "questions (%(items)s), or write 'overall' in a 'role' column."
 )
 DUPLICATE_QUESTIONNAIRE = N_(
     "The questionnaire id '%(id)s' is also used in %(other)s. Give every questionnaire its own id."
@@ -139,6 +171,20 @@ CATALOGUE: dict[str, str] = {
     "missing_column": MISSING_COLUMN,
     "unknown_choice_list": UNKNOWN_CHOICE_LIST,
     "unsupported_relevant": UNSUPPORTED_RELEVANT,
+    "damaged_workbook": DAMAGED_WORKBOOK,
+    "not_workbook": NOT_WORKBOOK,
+    "not_workbook_text": NOT_WORKBOOK_TEXT,
+    "duplicate_column": DUPLICATE_COLUMN,
+    "merged_cells": MERGED_CELLS,
+    "formula_without_value": FORMULA_WITHOUT_VALUE,
+    "too_deep": TOO_DEEP,
+    "unsupported_feature": UNSUPPORTED_FEATURE,
+    "missing_name": MISSING_NAME,
+    "missing_label": MISSING_LABEL,
+    "bad_required": BAD_REQUIRED,
+    "give_sector": GIVE_SECTOR,
+    "give_target": GIVE_TARGET,
+    "give_overall": GIVE_OVERALL,
     "duplicate_questionnaire": DUPLICATE_QUESTIONNAIRE,
     "not_mapping": NOT_MAPPING,
     "not_list": NOT_LIST,

@@ -53,22 +53,66 @@ class Option:
     label: str
 
 
+#: The tests a `ShowIf` rule can make. ``in``: the answer (any chosen code of a ``multi``) is one of
+#: ``values``; ``exactly``: the whole answer is ``values`` (a ``multi`` with just those codes chosen);
+#: comparisons of a number or likert5 answer (or, with ``count``, of how many codes are chosen) with
+#: ``number``; ``answered``; and ``all``/``any``/``not`` of the rules in ``parts``.
+COMPARISONS = ("equals", "not_equals", "below", "at_most", "above", "at_least")
+RULE_TESTS = ("in", "exactly", *COMPARISONS, "answered", "all", "any", "not")
+
+
 @dataclass(frozen=True)
 class ShowIf:
-    """Skip logic: the item is shown only when item ``item`` has one of ``values`` (compared as strings).
+    """Skip logic: the item is shown only when the rule holds on the answers given so far.
 
-    For a ``multi`` item the rule holds when any chosen code is in ``values``.
+    The plain rule (``test == "in"``) holds when item ``item`` has one of ``values`` (compared as strings);
+    for a ``multi`` item, when any chosen code is in ``values``. An unanswered item makes every test but
+    ``not`` false, as an empty answer does in ODK.
     """
 
     item: str
-    values: tuple[str, ...]
+    values: tuple[str, ...] = ()
+    test: str = "in"
+    number: float | None = None
+    count: bool = False
+    parts: tuple[ShowIf, ...] = ()
 
     def holds(self, answers: Mapping[str, Any]) -> bool:
+        if self.test in ("all", "any", "not"):
+            results = [part.holds(answers) for part in self.parts]
+            return all(results) if self.test == "all" else any(results) if self.test == "any" else not results[0]
         value = answers.get(self.item)
-        if value is None:
+        if value is None or value == [] or value == "":
             return False
         chosen = value if isinstance(value, (list, tuple)) else [value]
-        return any(str(v) in self.values for v in chosen)
+        if self.test == "answered":
+            return True
+        if self.test == "in":
+            return any(str(v) in self.values for v in chosen)
+        if self.test == "exactly":
+            return sorted(str(v) for v in chosen) == sorted(self.values)
+        measured = len(chosen) if self.count else value
+        if isinstance(measured, bool) or not isinstance(measured, int | float) or self.number is None:
+            return False  # "not applicable" or a text is neither above nor below a number
+        return _compare(self.test, measured, self.number)
+
+    def references(self) -> Iterator[ShowIf]:
+        """The rules that test one item (this rule, or those inside ``all``/``any``/``not``)."""
+        if self.parts:
+            for part in self.parts:
+                yield from part.references()
+        else:
+            yield self
+
+    @property
+    def simple(self) -> bool:
+        """True for the plain rule, which the survey page's script applies as answers change."""
+        return self.test == "in"
+
+
+def _compare(test: str, value: float, number: float) -> bool:
+    return {"equals": value == number, "not_equals": value != number, "below": value < number,
+            "at_most": value <= number, "above": value > number, "at_least": value >= number}[test]
 
 
 @dataclass(frozen=True)

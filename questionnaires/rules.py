@@ -128,9 +128,14 @@ def _check_show_if(report: Report, located: list[Located]) -> None:
     earlier: set[str] = set()
     for entry in located:
         rule = entry.item.show_if
-        if rule is not None and rule.item:
-            _check_rule(report, entry, rule, by_id.get(rule.item), rule.item in earlier)
+        for leaf in rule.references() if rule is not None else ():
+            if leaf.item:
+                _check_rule(report, entry, leaf, by_id.get(leaf.item), leaf.item in earlier)
         earlier.add(entry.item.id)
+
+
+#: Types whose answers a comparison with a number (or a count of choices) can test.
+NUMBER_TYPES = ("number", "likert5")
 
 
 def _check_rule(report: Report, entry: Located, rule: ShowIf, target: Located | None, is_earlier: bool) -> None:
@@ -140,19 +145,26 @@ def _check_rule(report: Report, entry: Located, rule: ShowIf, target: Located | 
     item_node = parts.get("item", rule_node)
     if target is None:
         report(item_node, f"{path}.item", "show_if_unknown", item=item.id, target=rule.item)
-    elif not is_earlier:
+        return
+    if not is_earlier:
         report(item_node, f"{path}.item", "show_if_later", item=item.id, target=target.item.id)
-    elif target.item.type not in SHOW_IF_TYPES:
-        if target.item.type:
+        return
+    kind = target.item.type
+    allowed_types = {"in": SHOW_IF_TYPES, "exactly": SHOW_IF_TYPES, "answered": (kind,)}.get(
+        rule.test, ("multi",) if rule.count else NUMBER_TYPES)
+    if kind not in allowed_types:
+        if kind:
             report(item_node, f"{path}.item", "show_if_target_type", item=item.id, target=target.item.id,
-                   type=target.item.type)
-    else:
-        allowed = answer_codes(target.item)
-        if not allowed:
-            return  # a choice item without options, reported as such
-        values_node = parts.get("values", rule_node)
-        nodes = values_node.value if isinstance(values_node, SequenceNode) else [values_node]
-        for value, node in zip(rule.values, nodes, strict=False):
-            if value not in allowed:
-                report(node, f"{path}.values", "show_if_value", item=item.id, target=target.item.id, value=value,
-                       allowed=", ".join(allowed))
+                   type=kind)
+        return
+    if rule.test not in ("in", "exactly"):
+        return
+    allowed = answer_codes(target.item)
+    if not allowed:
+        return  # a choice item without options, reported as such
+    values_node = parts.get("values", parts.get("exactly", rule_node))
+    nodes = values_node.value if isinstance(values_node, SequenceNode) else [values_node]
+    for value, node in zip(rule.values, nodes, strict=False):
+        if value not in allowed:
+            report(node, f"{path}.values", "show_if_value", item=item.id, target=target.item.id, value=value,
+                   allowed=", ".join(allowed))

@@ -36,17 +36,42 @@ def check_command(files: tuple[Path, ...]) -> None:
         sys.exit(1)
 
 
+def _demographic(value: str) -> tuple[str, str]:
+    item, sep, variable = value.partition("=")
+    if not sep or not item.strip() or not variable.strip():
+        raise click.BadParameter("write ITEM=VARIABLE, for example gender=gender")
+    return item.strip(), variable.strip()
+
+
 @questionnaires_cli.command("convert")
 @click.argument("workbook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="YAML file to write (default: stdout).")
-def convert_command(workbook: Path, out: Path | None) -> None:
-    """Convert an XLSForm WORKBOOK to our YAML format, so it can be reviewed and committed once."""
+@click.option("--sector", type=click.Choice(["one_stop", "health", "education"]), help="The service sector.")
+@click.option("--target", type=click.FloatRange(0, 1, min_open=True), help="Target satisfaction rate, e.g. 0.9.")
+@click.option("--overall", metavar="ITEM", help="The question about overall satisfaction (its XLSForm name).")
+@click.option("--demographic", "demographics", metavar="ITEM=VARIABLE", multiple=True,
+              help="A question matching a population margin, e.g. gender=gender (repeatable).")
+@click.option("--likert", "likert", metavar="LIST", multiple=True,
+              help="A choice list that is a 5-point satisfaction scale, read as likert5 (repeatable).")
+@click.option("--catalogs/--no-catalogs", default=True,
+              help="Write the texts of the workbook's other languages into their gettext catalogs.")
+@with_appcontext
+def convert_command(workbook: Path, out: Path | None, sector: str | None, target: float | None,
+                    overall: str | None, demographics: tuple[str, ...], likert: tuple[str, ...],
+                    catalogs: bool) -> None:
+    """Convert an XLSForm WORKBOOK (.xlsx or .xls, from KoboToolbox or ODK) to our YAML format."""
     from questionnaires import xlsform
 
-    form, problems = xlsform.read_workbook(workbook)
-    for problem in problems:
+    options = xlsform.Options(sector=sector, target=target, overall=overall,
+                              demographics=tuple(_demographic(value) for value in demographics),
+                              likert=likert)
+    conversion = xlsform.convert(workbook, options)
+    for problem in conversion.problems:
         click.echo(str(problem), err=True)
-    if form is None or problems:
+    for warning in conversion.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    form = conversion.questionnaire
+    if form is None or conversion.problems:
         sys.exit(1)
     text = xlsform.to_yaml(form, comment=f"Converted from {workbook.name}")
     if out is None:
@@ -54,6 +79,30 @@ def convert_command(workbook: Path, out: Path | None) -> None:
     else:
         out.write_text(text, encoding="utf-8")
         click.echo(f"{workbook} -> {out}")
+    if catalogs and conversion.texts:
+        from .catalog_import import add_texts
+
+        for code, count in add_texts(conversion.texts).items():
+            click.echo(f"{count} texts added to the '{code}' catalog")
+
+
+@questionnaires_cli.command("export-xlsform")
+@click.argument("questionnaire")
+@click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def export_xlsform_command(questionnaire: str, workbook: Path) -> None:
+    """Write shipped QUESTIONNAIRE as an XLSForm WORKBOOK (.xlsx), every language as label::… columns."""
+    from questionnaires import xlsform
+
+    from .catalog_import import languages_and_translate
+    from .questionnaire_registry import registry
+
+    forms = registry()
+    if questionnaire not in forms:
+        raise click.ClickException(f"no questionnaire '{questionnaire}'; see `flask questionnaires list`")
+    languages, translate = languages_and_translate()
+    xlsform.to_xlsform(forms[questionnaire], workbook, languages, translate)
+    click.echo(f"{questionnaire} -> {workbook}")
 
 
 @questionnaires_cli.command("list")

@@ -168,8 +168,21 @@ def init_command(code: str, name: str, english_name: str | None, formatting_loca
         raise click.ClickException(f"{po} exists already; use `flask translations update`.")
     if not store.template_path.is_file():
         raise click.ClickException(f"{store.template_path} is missing; run `flask translations extract` first.")
-    with store.template_path.open("rb") as handle:
-        catalog = read_po(handle)
+    init_catalog(store, code, name, english_name, formatting_locale)
+    click.echo(f"created {po} and {po.parents[1] / METADATA_FILE}")
+
+
+def init_catalog(store: Catalogs, code: str, name: str, english_name: str | None = None,
+                 formatting_locale: str | None = None) -> None:
+    """Start language ``code``'s catalog from the template (empty when none) and write its language.yaml."""
+    po = store.po_path(code)
+    if not store.template_path.is_file():
+        from babel.messages.catalog import Catalog
+
+        catalog = Catalog(locale=None, domain="messages")
+    else:
+        with store.template_path.open("rb") as handle:
+            catalog = read_po(handle)
     catalog.locale = code
     catalog.fuzzy = False
     po.parent.mkdir(parents=True, exist_ok=True)
@@ -180,7 +193,6 @@ def init_command(code: str, name: str, english_name: str | None, formatting_loca
         metadata["formatting_locale"] = formatting_locale
     (po.parents[1] / METADATA_FILE).write_text(yaml.safe_dump(metadata, allow_unicode=True, sort_keys=False),
                                                encoding="utf-8")
-    click.echo(f"created {po} and {po.parents[1] / METADATA_FILE}")
 
 
 @translations_cli.command("compile")

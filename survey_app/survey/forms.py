@@ -124,7 +124,7 @@ class SurveyForm(FlaskForm):
         field = getattr(self, field_name(item.id))
         data = field.data
         chosen = frozenset(data if isinstance(data, list) else [data] if isinstance(data, str) else [])
-        rule = item.show_if
+        rule = item.show_if if item.show_if is not None and item.show_if.simple else None
         return Question(item=item, field=field, widget=WIDGETS[item.type], choices=rules.choices(item),
                         chosen=chosen, condition=condition_hint(self.questionnaire, item),
                         rule_field=field_name(rule.item) if rule else None,
@@ -259,6 +259,8 @@ def condition_hint(questionnaire: Questionnaire, item: Item) -> str | None:
     rule = item.show_if
     if rule is None:
         return None
+    if not rule.simple:
+        return _("Answer only if it applies to you, given your earlier answers")
     target = questionnaire.item(rule.item)
     labels = dict(rules.choices(target))
     answers = ["“" + _(labels.get(value, value)) + "”" for value in rule.values]

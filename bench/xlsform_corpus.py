@@ -1,0 +1,98 @@
+"""Run the XLSForm converter on every workbook of a folder and print what became of each.
+
+    PYTHONPATH=. python3 bench/xlsform_corpus.py /work/shared/xlsform-corpus [--sector one_stop --target 0.9]
+
+Outcomes: ``converted``; ``refused`` (problems, each naming sheet, row and column); ``traceback`` (the
+converter raised: always a bug); ``silent loss`` (converted, but a non-blank survey row became neither an
+item, a section nor a warning). Rows are counted here from the cells, independently of the converter's own
+accounting. The last lines are the totals and the problem codes by frequency.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import sys
+import time
+import traceback
+import warnings
+from pathlib import Path
+
+from questionnaires.xlsform import Options, convert
+from questionnaires.xlsform.dialect import column
+from questionnaires.xlsform.reader import read_book
+
+SUFFIXES = (".xlsx", ".xls", ".xlsm", ".csv")
+
+
+def survey_rows(path: Path) -> set[int]:
+    """Rows of the survey sheet under its header with any value in a column that has a header."""
+    book, _ = read_book(path)
+    if book is None or "survey" not in book.sheets:
+        return set()
+    sheet = book.sheets["survey"]
+    numbers = sorted(sheet.rows)
+    if not numbers:
+        return set()
+    header = sheet.rows[numbers[0]]
+    named = {index for index, cell in enumerate(header) if cell is not None and column(cell).base}
+    return {number for number in numbers[1:]
+            if any(value is not None and index in named for index, value in enumerate(sheet.rows[number]))}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("--sector", default="one_stop")
+    parser.add_argument("--target", type=float, default=0.9)
+    parser.add_argument("--verbose", action="store_true", help="print every problem and warning")
+    args = parser.parse_args()
+    files = sorted(path for path in args.folder.rglob("*") if path.suffix.lower() in SUFFIXES)
+    totals: collections.Counter[str] = collections.Counter()
+    codes: collections.Counter[str] = collections.Counter()
+    unlocated = 0
+    started = time.perf_counter()
+    print(f"{'workbook':70} {'outcome':12} {'s':>5}  detail")
+    for path in files:
+        began = time.perf_counter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                conversion = convert(path, Options(sector=args.sector, target=args.target))
+            except Exception:  # noqa: BLE001 - counting them is the point
+                outcome, detail = "traceback", traceback.format_exc().strip().splitlines()[-1]
+                conversion = None
+        seconds = time.perf_counter() - began
+        if conversion is not None:
+            if conversion.questionnaire is not None:
+                lost = sorted(survey_rows(path) - set(conversion.rows))
+                outcome = "silent loss" if lost else "converted"
+                detail = f"rows {lost[:8]}" if lost else f"{len(conversion.questionnaire.items)} items, " \
+                                                         f"{len(conversion.warnings)} warnings"
+            else:
+                outcome = "refused"
+                found = collections.Counter(problem.code for problem in conversion.problems)
+                codes.update(found)
+                unlocated += sum(1 for problem in conversion.problems if problem.line == 0 and ":" not in
+                                 problem.file.rsplit("/", 1)[-1] and problem.code not in
+                                 ("not_workbook", "not_workbook_text", "damaged_workbook", "missing_sheet"))
+                detail = ", ".join(f"{code}×{count}" for code, count in found.most_common(4))
+        totals[outcome] += 1
+        name = str(path.relative_to(args.folder))
+        print(f"{name[:70]:70} {outcome:12} {seconds:5.2f}  {detail}")
+        if args.verbose and conversion is not None:
+            for problem in conversion.problems:
+                print(f"    {problem}")
+            for warning in conversion.warnings:
+                print(f"    warning: {warning}")
+    print()
+    print(f"{len(files)} workbooks in {time.perf_counter() - started:.1f} s: "
+          + ", ".join(f"{outcome} {totals[outcome]}" for outcome in
+                      ("converted", "refused", "traceback", "silent loss")))
+    print(f"problems without a sheet and row: {unlocated}")
+    print("refusals by problem: " + ", ".join(f"{code} {count}" for code, count in codes.most_common()))
+    return 1 if totals["traceback"] or totals["silent loss"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
