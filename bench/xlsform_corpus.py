@@ -2,7 +2,8 @@
 
     PYTHONPATH=. python3 bench/xlsform_corpus.py /work/shared/xlsform-corpus [--sector one_stop --target 0.9]
 
-Outcomes: ``converted``; ``refused`` (problems, each naming sheet, row and column); ``traceback`` (the
+Outcomes: ``converted``; ``needs overall`` (refused only because no question is marked as the overall
+satisfaction one: such forms are not satisfaction surveys, and convert with ``--overall``); ``refused`` (problems, each naming sheet, row and column); ``traceback`` (the
 converter raised: always a bug); ``silent loss`` (converted, but a non-blank survey row became neither an
 item, a section nor a warning). Rows are counted here from the cells, independently of the converter's own
 accounting. The last lines are the totals and the problem codes by frequency.
@@ -77,6 +78,8 @@ def main() -> int:
                                  problem.file.rsplit("/", 1)[-1] and problem.code not in
                                  ("not_workbook", "not_workbook_text", "damaged_workbook", "missing_sheet"))
                 detail = ", ".join(f"{code}×{count}" for code, count in found.most_common(4))
+                if set(found) == {"give_overall"}:
+                    outcome = "needs overall"  # converts once --overall names the satisfaction question
         totals[outcome] += 1
         name = str(path.relative_to(args.folder))
         print(f"{name[:70]:70} {outcome:12} {seconds:5.2f}  {detail}")
@@ -88,7 +91,7 @@ def main() -> int:
     print()
     print(f"{len(files)} workbooks in {time.perf_counter() - started:.1f} s: "
           + ", ".join(f"{outcome} {totals[outcome]}" for outcome in
-                      ("converted", "refused", "traceback", "silent loss")))
+                      ("converted", "needs overall", "refused", "traceback", "silent loss")))
     print(f"problems without a sheet and row: {unlocated}")
     print("refusals by problem: " + ", ".join(f"{code} {count}" for code, count in codes.most_common()))
     return 1 if totals["traceback"] or totals["silent loss"] else 0

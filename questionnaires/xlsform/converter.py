@@ -207,6 +207,7 @@ class _Converter:
         self.options = options
         self.conversion = conversion
         self.file = book.file
+        self.unknown_lists = False
 
     def problem(self, row: _Row | None, sheet: str, column: str, code: str, **params: object) -> None:
         self.conversion.problems.append(Problem.of(f"{self.file}:{sheet}", row.number if row else 0, column, code,
@@ -236,7 +237,7 @@ class _Converter:
         self.conversion.language = self.language
         self.languages = sorted(languages - {self.language})
         self.lists = self.read_choices(choices) if choices else {}
-        rows = survey.rows(self.language)
+        rows = self.survey_rows = survey.rows(self.language)
         self.check_columns(survey)
         self.names = self.read_names(rows)
         sections = self.sections(rows, settings, survey.sheet.name)
@@ -245,7 +246,8 @@ class _Converter:
         top[-1] = ("sections", SequenceNode("tag:yaml.org,2002:seq", top[-1][1].value, start, start))
         questionnaire, problems = build(_mapping(top, start), f"{self.file}:survey")
         self.conversion.problems.extend(_as_columns(problem) for problem in problems
-                                        if problem.code != "no_overall" or not self.overall_missing)
+                                        if problem.code != "no_overall" and not (
+                                            problem.code == "missing_options" and self.unknown_lists))
         if questionnaire is not None and not self.conversion.problems:
             self.conversion.questionnaire = questionnaire
         self.collect_texts(rows)
@@ -323,7 +325,8 @@ class _Converter:
     # Sections.
     def sections(self, rows: list[_Row], settings: dict[str, object], sheet: str) -> list[Node]:
         """Groups become sections in order; items stay where they are (a nested group's end resumes the outer)."""
-        title = _cell_text(settings.get("form_title") or settings.get("form_id") or "Questionnaire")
+        stem = os.path.splitext(os.path.basename(self.file))[0]
+        title = _cell_text(settings.get("form_title") or settings.get("form_id") or stem)
         stack: list[tuple[str, str]] = []  # (id, title) of open groups
         sections: list[list[Any]] = []  # [id, title, intro, items, mark, rows]
         used: dict[str, int] = {}
@@ -422,7 +425,7 @@ class _Converter:
         if not name:
             self.problem(row, sheet, "name", "missing_name")
             return None
-        our, our_type = self.names[name]
+        our, our_type = self.names[name][0], self.type_of(kind)
         pairs: list[tuple[str, Node]] = [("id", _text(our, marks.get("name", mark))),
                                          ("type", _text(our_type, mark))]
         label = cells.get("label")
@@ -470,7 +473,8 @@ class _Converter:
         entries = self.lists.get(kind.list_name)
         if entries is None:
             self.problem(row, sheet, "type", "unknown_choice_list", list=kind.list_name)
-            return None
+            self.unknown_lists = True
+            return []
         return [(self.code_of(kind.list_name, code), _text(label, mark)) for code, label, mark, _ in entries]
 
     def role_flags(self, our: str, name: str, pairs: list[tuple[str, Node]], mark: Mark) -> None:
@@ -545,13 +549,14 @@ class _Converter:
                                          ("sector", _text(sector or "one_stop", settings_mark(row, "sector", start))),
                                          ("target", _scalar(target if target is not None else 0.9, settings_mark(row, "target", start))),
                                          ("title", _text(title, start)),
+                                         *([("intro", _text(_cell_text(settings["intro"]),
+                                                            settings_mark(row, "intro", start)))]
+                                           if settings.get("intro") else []),
                                          ("sections", SequenceNode("tag:yaml.org,2002:seq", sections, start, start))]
         return pairs
 
     def mentions_overall(self) -> bool:
-        sheet = self.book.sheets["survey"]
-        return any(isinstance(cell, str) and cell.strip() == "overall" for cells in sheet.rows.values()
-                   for cell in cells)
+        return any(_cell_text(row.cells.get("role", "")) == "overall" for row in self.survey_rows)
 
     def collect_texts(self, rows: list[_Row]) -> None:
         """Texts of the other languages keyed by the main language's text, for the gettext catalogs."""

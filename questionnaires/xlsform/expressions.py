@@ -169,6 +169,8 @@ def _comparison(node: Node, kind_of: KindOf, id_of: Callable[[str], str],
     if left.kind == "call" and left.value == "count-selected" and len(left.args) == 1 \
             and left.args[0].kind == "ref" and right.kind == "num":
         return {"count": id_of(left.args[0].value), OPERATORS[operator]: _number(right.value)}
+    if left.kind == "call" and left.value != "count-selected":
+        raise NotUnderstood(left.text)
     if left.kind != "ref" or right.kind not in ("str", "num"):
         raise NotUnderstood(node.text)
     kind = kind_of(left.value)

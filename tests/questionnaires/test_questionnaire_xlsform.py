@@ -12,7 +12,7 @@ import pytest
 
 import questionnaires
 from questionnaires import Questionnaire, ShowIf
-from questionnaires.xlsform import load_workbook, read_workbook, to_yaml
+from questionnaires.xlsform import convert, load_workbook, read_workbook, to_yaml
 
 HEADER = ["type", "name", "label", "hint", "required", "relevant", "dimension", "role", "weighting_variable"]
 SURVEY = [
@@ -109,24 +109,21 @@ def replaced(row: int, column: str, value: object) -> list[list[object]]:
 
 
 @pytest.mark.parametrize(("survey", "expected"), [
-    pytest.param(replaced(4, "type", "likert6"), [("survey", "bad_type", 4, "items[staff_polite].type")],
+    pytest.param(replaced(4, "type", "likert6"), [("survey", "bad_type", 4, "type")],
                  id="bad-type"),
     pytest.param(replaced(3, "type", "select_one nope"),
-                 [("survey", "unknown_choice_list", 3, "items[kind].type"),
-                  ("survey", "missing_options", 3, "items[kind].options")],
+                 [("survey", "unknown_choice_list", 3, "type")],
                  id="unknown-choice-list"),
-    pytest.param(replaced(6, "relevant", "${complained} != 'yes'"),
-                 [("survey", "unsupported_relevant", 6, "items[handling].relevant")],
+    pytest.param(replaced(6, "relevant", "string-length(${complained}) > 2"),
+                 [("survey", "unsupported_relevant", 6, "relevant")],
                  id="unsupported-relevant"),
     pytest.param(replaced(6, "relevant", "${visits_later} = 'yes'"),
-                 [("survey", "show_if_unknown", 6, "items[handling].show_if.item")], id="relevant-unknown-item"),
-    pytest.param(replaced(11, "role", None), [("survey", "no_overall", 1, "sections")], id="no-overall"),
-    pytest.param(replaced(8, "name", "kind"), [("survey", "duplicate_item", 8, "items[kind].id")],
+                 [("survey", "show_if_unknown", 6, "relevant")], id="relevant-unknown-item"),
+    pytest.param(replaced(11, "role", None), [("survey", "give_overall", 0, "role")], id="no-overall"),
+    pytest.param(replaced(8, "name", "kind"), [("survey", "duplicate_item", 8, "name")],
                  id="duplicate-name"),
     pytest.param(replaced(12, "weighting_variable", None),
-                 [("survey", "missing_weighting", 12, "items[gender].weighting_variable")], id="no-weighting-variable"),
-    pytest.param([[*HEADER, "requried"], *SURVEY[1:4], [*SURVEY[4], *[None] * 6, "yes"], *SURVEY[5:]],
-                 [("survey", "unknown_key", 5, "items[complained].requried")], id="misspelled-column"),
+                 [("survey", "missing_weighting", 12, "weighting_variable")], id="no-weighting-variable"),
 ])
 def test_problems_name_sheet_and_row(tmp_path: Path, survey: list[list[object]],
                                      expected: list[tuple[str, str, int, str]]) -> None:
@@ -135,6 +132,13 @@ def test_problems_name_sheet_and_row(tmp_path: Path, survey: list[list[object]],
     assert questionnaire is None
     assert [(p.file.rsplit(":", 1)[1], p.code, p.line, p.field) for p in problems] == expected
     assert all(p.file.startswith(f"{path}:") for p in problems)
+
+
+def test_unknown_column_is_named_in_a_warning(tmp_path: Path) -> None:
+    survey = [[*HEADER, "requried"], *SURVEY[1:4], [*SURVEY[4], *[None] * 6, "yes"], *SURVEY[5:]]
+    conversion = convert(workbook(tmp_path / "form.xlsx", survey=survey))
+    assert conversion.questionnaire is not None
+    assert any("requried" in warning for warning in conversion.warnings)
 
 
 def test_settings_problems_point_at_the_settings_sheet(tmp_path: Path) -> None:
@@ -146,10 +150,15 @@ def test_settings_problems_point_at_the_settings_sheet(tmp_path: Path) -> None:
 
 def test_missing_sheet_and_unreadable_workbook(tmp_path: Path) -> None:
     path = workbook(tmp_path / "form.xlsx", settings=None)
-    assert [(p.file, p.line, p.code) for p in questionnaires.check_file(path)] == [(str(path), 0, "missing_sheet")]
+    assert [(p.file, p.code) for p in questionnaires.check_file(path)] == [
+        (f"{path}:settings", "give_sector"), (f"{path}:settings", "give_target")]
+    assert "give --sector one_stop|health|education" in str(questionnaires.check_file(path)[0]).lower()
     broken = tmp_path / "broken.xlsx"
-    broken.write_text("not a zip file", encoding="utf-8")
-    assert [p.code for p in questionnaires.check_file(broken)] == ["unreadable"]
+    broken.write_text("type,name,label\ntext,q,Q\n", encoding="utf-8")
+    assert [p.code for p in questionnaires.check_file(broken)] == ["not_workbook_text"]
+    binary = tmp_path / "photo.xlsx"
+    binary.write_bytes(bytes(range(256)))
+    assert [p.code for p in questionnaires.check_file(binary)] == ["not_workbook"]
 
 
 def test_items_outside_groups_form_one_section(tmp_path: Path) -> None:
