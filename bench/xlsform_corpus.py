@@ -1,9 +1,10 @@
 """Run the XLSForm converter on every workbook of a folder and print what became of each.
 
-    PYTHONPATH=. python3 bench/xlsform_corpus.py /work/shared/xlsform-corpus [--sector one_stop --target 0.9]
+    PYTHONPATH=. python3 bench/xlsform_corpus.py FOLDER [--sector one_stop --target 0.9] [--verbose]
 
 Outcomes: ``converted``; ``needs overall`` (refused only because no question is marked as the overall
-satisfaction one: such forms are not satisfaction surveys, and convert with ``--overall``); ``refused`` (problems, each naming sheet, row and column); ``traceback`` (the
+satisfaction one: such forms are not satisfaction surveys, and convert with ``--overall``); ``refused``
+(problems, each naming sheet, row and column); ``traceback`` (the
 converter raised: always a bug); ``silent loss`` (converted, but a non-blank survey row became neither an
 item, a section nor a warning). Rows are counted here from the cells, independently of the converter's own
 accounting. The last lines are the totals and the problem codes by frequency.

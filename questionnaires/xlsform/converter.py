@@ -344,18 +344,8 @@ class _Converter:
 
         for row in rows:
             mark = next(iter(row.marks.values()))
-            kind = dialect.survey_type(row.cells["type"]) if "type" in row.cells else None
-            if kind is None or not kind.kind and not kind.refused and not kind.metadata:
-                self.warn(f"{sheet}:{row.number}: row without a type left out")
-                self.conversion.rows[row.number] = "warning"
-                continue
-            if kind.metadata:
-                metadata.append(f"{row.number} ({_cell_text(row.cells['type'])})")
-                self.conversion.rows[row.number] = "warning"
-                continue
-            if kind.refused:
-                self.problem(row, sheet, "type", "unsupported_feature", feature=kind.refused,
-                             value=_cell_text(row.cells["type"]))
+            kind = self.kept_type(row, sheet, metadata)
+            if kind is None:
                 continue
             if kind.kind == "begin group":
                 name = _cell_text(row.cells.get("name", "")) or f"group_{row.number}"
@@ -386,6 +376,10 @@ class _Converter:
                 self.conversion.rows[row.number] = "item"
         if metadata:
             self.warn(f"{sheet}: rows recorded by the phone itself left out: {', '.join(metadata)}")
+        return self.section_nodes(sections, sheet)
+
+    def section_nodes(self, sections: list[list[Any]], sheet: str) -> list[Node]:
+        """A node per section that kept a question; a group left empty is warned about, with its rows."""
         result = []
         for section_id, section_title, intro, items, mark, numbers in sections:
             if not items:
@@ -399,6 +393,23 @@ class _Converter:
             pairs.append(("items", SequenceNode("tag:yaml.org,2002:seq", items, mark, mark)))
             result.append(_mapping(pairs, mark))
         return result
+
+    def kept_type(self, row: _Row, sheet: str, metadata: list[str]) -> dialect.Type | None:
+        """The row's type, or ``None`` for a row left out (warned, or listed in ``metadata``) or refused."""
+        kind = dialect.survey_type(row.cells["type"]) if "type" in row.cells else None
+        if kind is None or not kind.kind and not kind.refused and not kind.metadata:
+            self.warn(f"{sheet}:{row.number}: row without a type left out")
+            self.conversion.rows[row.number] = "warning"
+            return None
+        if kind.metadata:
+            metadata.append(f"{row.number} ({_cell_text(row.cells['type'])})")
+            self.conversion.rows[row.number] = "warning"
+            return None
+        if kind.refused:
+            self.problem(row, sheet, "type", "unsupported_feature", feature=kind.refused,
+                         value=_cell_text(row.cells["type"]))
+            return None
+        return kind
 
     def note(self, row: _Row, sheet: str, section: list[Any], first: bool) -> None:
         """A ``note`` before a section's first question introduces the section; elsewhere it is warned."""
@@ -441,17 +452,7 @@ class _Converter:
         if required not in TRUE + FALSE:
             self.problem(row, sheet, "required", "bad_required", value=cells["required"])
         pairs.append(("required", _scalar(required in TRUE, marks.get("required", mark))))
-        extra: list[Node] = []
-        if kind.kind in ("single", "multi"):
-            options = self.options_of(row, kind, sheet)
-            if options is None:
-                return None
-            if our_type not in ("likert5", "yes_no"):
-                if kind.or_other:
-                    options.append(("other", _text("Other", mark)))
-                pairs.append(("options", _mapping(options, marks.get("type", mark))))
-            if kind.or_other:
-                extra.append(self.other_item(our, name, mark))
+        extra = self.choice_pairs(row, kind, sheet, our, our_type, pairs)
         if "relevant" in cells:
             rule = self.rule(row, sheet)
             if rule is not None:
@@ -463,13 +464,26 @@ class _Converter:
         self.keep_or_warn(row, sheet, our_type, pairs)
         return [_mapping(pairs, mark), *extra]
 
-    def other_item(self, our: str, name: str, mark: Mark) -> Node:
+    def choice_pairs(self, row: _Row, kind: dialect.Type, sheet: str, our: str, our_type: str,
+                     pairs: list[tuple[str, Node]]) -> list[Node]:
+        """Options of a select (``or_other`` adds "other" and the question asking which); the extra items."""
+        if kind.kind not in ("single", "multi"):
+            return []
+        mark = row.marks["type"]
+        options = self.options_of(row, kind, sheet)
+        if our_type not in ("likert5", "yes_no"):
+            if kind.or_other:
+                options.append(("other", _text("Other", mark)))
+            pairs.append(("options", _mapping(options, mark)))
+        return [self.other_item(our, mark)] if kind.or_other else []
+
+    def other_item(self, our: str, mark: Mark) -> Node:
         """``select_one x or_other``: the "Other" choice asks what, as ODK does, in a text question after it."""
         rule = {"item": our, "values": ["other"]}
         return _node({"id": f"{our}_other"[:64], "type": "text", "text": "Please specify", "required": False,
                       "show_if": rule}, mark)
 
-    def options_of(self, row: _Row, kind: dialect.Type, sheet: str) -> list[tuple[str, Node]] | None:
+    def options_of(self, row: _Row, kind: dialect.Type, sheet: str) -> list[tuple[str, Node]]:
         entries = self.lists.get(kind.list_name)
         if entries is None:
             self.problem(row, sheet, "type", "unknown_choice_list", list=kind.list_name)
@@ -545,10 +559,11 @@ class _Converter:
         if self.overall_missing:
             likert = [our for our, kind in self.names.values() if kind == "likert5"]
             self.problem(None, "survey", "role", "give_overall", items=", ".join(likert) or "-")
-        pairs: list[tuple[str, Node]] = [("id", _text(form_id, start)), ("version", _scalar(version, settings_mark(row, "version", start))),
-                                         ("sector", _text(sector or "one_stop", settings_mark(row, "sector", start))),
-                                         ("target", _scalar(target if target is not None else 0.9, settings_mark(row, "target", start))),
-                                         ("title", _text(title, start)),
+        pairs: list[tuple[str, Node]] = [
+            ("id", _text(form_id, start)), ("version", _scalar(version, settings_mark(row, "version", start))),
+            ("sector", _text(sector or "one_stop", settings_mark(row, "sector", start))),
+            ("target", _scalar(target if target is not None else 0.9, settings_mark(row, "target", start))),
+            ("title", _text(title, start)),
                                          *([("intro", _text(_cell_text(settings["intro"]),
                                                             settings_mark(row, "intro", start)))]
                                            if settings.get("intro") else []),
