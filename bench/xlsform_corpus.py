@@ -79,8 +79,10 @@ def main() -> int:
                                  problem.file.rsplit("/", 1)[-1] and problem.code not in
                                  ("not_workbook", "not_workbook_text", "damaged_workbook", "missing_sheet"))
                 detail = ", ".join(f"{code}×{count}" for code, count in found.most_common(4))
-                if set(found) == {"give_overall"}:
-                    outcome = "needs overall"  # converts once --overall names the satisfaction question
+                if set(found) == {"give_overall"}:  # converts once --overall names the satisfaction question
+                    lost = sorted(survey_rows(path) - set(conversion.rows))
+                    outcome = "silent loss" if lost else "needs overall"
+                    detail = f"rows {lost[:8]}" if lost else detail
         totals[outcome] += 1
         name = str(path.relative_to(args.folder))
         print(f"{name[:70]:70} {outcome:12} {seconds:5.2f}  {detail}")

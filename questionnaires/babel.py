@@ -77,6 +77,7 @@ def _texts(root: Node | None) -> Iterator[tuple[int, str, str]]:
         for item_node in _entries(section.get("items")):
             item = _pairs(item_node)
             in_item = f"{where}, item {_name(item.get('id'))}"
+            yield from _text(item.get("note"), f"{in_item}: note shown before the question")
             yield from _text(item.get("text"), f"{in_item}: question")
             yield from _text(item.get("help"), f"{in_item}: help below the question")
             options = item.get("options")

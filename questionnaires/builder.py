@@ -35,7 +35,7 @@ TOP_KEYS = {"id": True, "version": True, "sector": True, "target": True, "title"
 SECTION_KEYS = {"id": True, "title": True, "intro": False, "items": True}
 ITEM_KEYS = {"id": True, "type": True, "text": True, "required": False, "help": False, "options": False,
              "dimension": False, "role": False, "weighting_variable": False, "show_if": False, "min": False,
-             "max": False, "max_length": False}
+             "max": False, "max_length": False, "note": False}
 
 Pairs = dict[str, tuple[Node, Node]]
 
@@ -238,6 +238,7 @@ class Builder:
             min=self.number(get.get("min"), f"{path}.min"),
             max=self.number(get.get("max"), f"{path}.max"),
             max_length=max_length or 1000,
+            note=self.optional_text(get.get("note"), f"{path}.note"),
             line=node.start_mark.line + 1,
         )
         located.append(Located(item, path, node, pairs))

@@ -52,6 +52,10 @@ UNSUPPORTED_FEATURE = N_(
 MISSING_NAME = N_("This question has no name. Write a short id in the name column, for example 'staff_polite'.")
 MISSING_LABEL = N_("The question '%(name)s' has no label. Write the question in the label column.")
 BAD_REQUIRED = N_("'%(value)s' is not yes or no. Write yes, no, or leave the cell empty (no).")
+NO_QUESTIONS = N_(
+    "The survey sheet has no question a respondent can answer here (only rows that are left out). "
+    "Add questions of type select_one, select_multiple, integer, decimal or text."
+)
 GIVE_SECTOR = N_(
     "The workbook does not say its sector. Give --sector %(allowed)s, or add a 'sector' column to settings."
 )
@@ -182,6 +186,7 @@ CATALOGUE: dict[str, str] = {
     "missing_name": MISSING_NAME,
     "missing_label": MISSING_LABEL,
     "bad_required": BAD_REQUIRED,
+    "no_questions": NO_QUESTIONS,
     "give_sector": GIVE_SECTOR,
     "give_target": GIVE_TARGET,
     "give_overall": GIVE_OVERALL,

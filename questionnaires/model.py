@@ -119,6 +119,9 @@ def _compare(test: str, value: float, number: float) -> bool:
 class Item:
     """One question. ``line`` is where it starts in its source file, for error messages.
 
+    ``note`` is a display-only text shown before the question (XLSForm's ``note`` rows): it is no question,
+    so it has no answer, no field and no place in the analysis.
+
     ``line`` (like `Section.line` and `Questionnaire.source`) is left out of ``==``: two questionnaires are
     equal when they mean the same, however their files are laid out.
     """
@@ -136,6 +139,7 @@ class Item:
     min: float | None = None
     max: float | None = None
     max_length: int = 1000
+    note: str | None = None
     line: int = field(default=0, compare=False)
 
     @property
@@ -149,6 +153,8 @@ class Item:
 
     def texts(self) -> Iterator[str]:
         """Every translatable string of the item."""
+        if self.note:
+            yield self.note
         yield self.text
         if self.help:
             yield self.help

@@ -208,6 +208,8 @@ class _Converter:
         self.conversion = conversion
         self.file = book.file
         self.unknown_lists = False
+        self.repeat_depth = 0
+        self.notes: list[_Row] = []
 
     def problem(self, row: _Row | None, sheet: str, column: str, code: str, **params: object) -> None:
         self.conversion.problems.append(Problem.of(f"{self.file}:{sheet}", row.number if row else 0, column, code,
@@ -244,9 +246,12 @@ class _Converter:
         top = self.top(settings, settings_row, sections)
         start = Mark(f"{self.file}:{survey.sheet.name}", 0, 0, 0, None, 0)
         top[-1] = ("sections", SequenceNode("tag:yaml.org,2002:seq", top[-1][1].value, start, start))
+        if not sections and not self.conversion.problems:
+            self.problem(None, survey.sheet.name, "type", "no_questions")
         questionnaire, problems = build(_mapping(top, start), f"{self.file}:survey")
+        problems = [problem for problem in problems if not (problem.code == "empty_list" and not sections)]
         self.conversion.problems.extend(_as_columns(problem) for problem in problems
-                                        if problem.code != "no_overall" and not (
+                                        if (problem.code != "no_overall" or self.options.overall) and not (
                                             problem.code == "missing_options" and self.unknown_lists))
         if questionnaire is not None and not self.conversion.problems:
             self.conversion.questionnaire = questionnaire
@@ -348,6 +353,7 @@ class _Converter:
             if kind is None:
                 continue
             if kind.kind == "begin group":
+                self.drop_notes(sheet)
                 name = _cell_text(row.cells.get("name", "")) or f"group_{row.number}"
                 label = row.cells.get("label")
                 group_title = _cell_text(label) if label else (stack[-1][1] if stack else title)
@@ -361,19 +367,21 @@ class _Converter:
                 if stack:
                     stack.pop()
                 current = None
+                self.drop_notes(sheet)
                 self.conversion.rows[row.number] = "section"
                 continue
             if current is None:
                 section_id, section_title = stack[-1] if stack else ("main", title)
                 current = open_section(section_id, section_title, None, mark, [])
             if kind.kind == "note":
-                self.note(row, sheet, sections[-1], not current)
+                self.notes.append(row)
                 continue
             item = self.item(row, kind, sheet)
             if item is not None:
                 current.extend(item)
                 sections[-1][5].append(row.number)
                 self.conversion.rows[row.number] = "item"
+        self.drop_notes(sheet)
         if metadata:
             self.warn(f"{sheet}: rows recorded by the phone itself left out: {', '.join(metadata)}")
         return self.section_nodes(sections, sheet)
@@ -397,6 +405,13 @@ class _Converter:
     def kept_type(self, row: _Row, sheet: str, metadata: list[str]) -> dialect.Type | None:
         """The row's type, or ``None`` for a row left out (warned, or listed in ``metadata``) or refused."""
         kind = dialect.survey_type(row.cells["type"]) if "type" in row.cells else None
+        first_word = _cell_text(row.cells.get("type", "")).lower().replace("_", " ").split(" ")[0]
+        if kind is not None and kind.refused in ("repeat", "loop") and first_word in ("begin", "end"):
+            self.repeat_depth += 1 if first_word == "begin" else -1
+            if first_word == "end":
+                return None  # the refusal of its "begin" row covers the whole repeat
+        elif self.repeat_depth > 0:
+            return None  # inside a refused repeat: its rows would only repeat the refusal
         if kind is None or not kind.kind and not kind.refused and not kind.metadata:
             self.warn(f"{sheet}:{row.number}: row without a type left out")
             self.conversion.rows[row.number] = "warning"
@@ -411,17 +426,25 @@ class _Converter:
             return None
         return kind
 
-    def note(self, row: _Row, sheet: str, section: list[Any], first: bool) -> None:
-        """A ``note`` before a section's first question introduces the section; elsewhere it is warned."""
-        text = _cell_text(row.cells.get("label") or row.cells.get("hint") or "")
-        if first and not section[2] and text:
-            section[2] = self.piped(text, row, sheet)
-            section[5].append(row.number)
-            self.conversion.rows[row.number] = "section"
-        else:
-            self.warn(f"{sheet}:{row.number}: note '{text[:60]}' left out (only a note opening a group is kept, "
-                      f"as the group's introduction)")
+    def take_notes(self, sheet: str) -> str | None:
+        """The ``note`` rows waiting for the question they precede, as one text shown before it."""
+        texts = [self.piped(_cell_text(row.cells.get("label") or row.cells.get("hint") or ""), row, sheet)
+                 for row in self.notes]
+        for row in self.notes:
+            self.conversion.rows[row.number] = "item"
+            if "relevant" in row.cells:
+                self.warn(f"{sheet}:{row.number}: the note's relevant '{_cell_text(row.cells['relevant'])}' left "
+                          f"out (the note is shown with the question after it, under that question's condition)")
+        self.notes = []
+        return "\n\n".join(text for text in texts if text) or None
+
+    def drop_notes(self, sheet: str) -> None:
+        """Notes with no question after them in their group: named in a warning."""
+        for row in self.notes:
+            text = _cell_text(row.cells.get("label") or "")
+            self.warn(f"{sheet}:{row.number}: note '{text[:60]}' left out (no question follows it in its group)")
             self.conversion.rows[row.number] = "warning"
+        self.notes = []
 
     # One item.
     def item(self, row: _Row, kind: dialect.Type, sheet: str) -> list[Node] | None:
@@ -443,11 +466,12 @@ class _Converter:
         if label is None:
             self.problem(row, sheet, "label", "missing_label", name=name)
             return None
+        note = self.take_notes(sheet)
+        if note:
+            pairs.append(("note", _text(note, mark)))
         pairs.append(("text", _text(self.piped(_cell_text(label), row, sheet), marks["label"])))
         if cells.get("hint") is not None:
             pairs.append(("help", _text(self.piped(_cell_text(cells["hint"]), row, sheet), marks["hint"])))
-        if our_type == "note":
-            return [_mapping(pairs, mark)]
         required = _cell_text(cells.get("required", "")).lower()
         if required not in TRUE + FALSE:
             self.problem(row, sheet, "required", "bad_required", value=cells["required"])

@@ -12,24 +12,55 @@ import re
 from dataclasses import dataclass
 
 #: Types the device fills in without asking anything: skipped, with one warning listing the rows.
+#: Spellings are XLSForm's and pyxform's older aliases (``get today``, ``device id``, …).
 METADATA_TYPES = frozenset({
-    "start", "end", "today", "deviceid", "subscriberid", "simserial", "phonenumber", "username", "email",
-    "audit", "caseid", "imei", "hidden", "start-geopoint", "background-geopoint", "uri:deviceid",
-    "uri:subscriberid", "uri:simserial", "uri:phonenumber", "uri:username", "uri:email",
+    "start", "end", "today", "deviceid", "device id", "subscriberid", "subscriber id", "simserial", "sim id",
+    "phonenumber", "username", "email", "audit", "caseid", "imei", "hidden", "start-geopoint",
+    "background-geopoint", "start time", "end time", "get start time", "get end time", "get today",
+    "get device id", "get subscriber id", "get sim id", "get phone number", "uri:deviceid", "uri:subscriberid",
+    "uri:simserial", "uri:phonenumber", "uri:username", "uri:email",
 })
 #: Types a satisfaction survey does not use, with the feature named in the refusal.
 REFUSED_TYPES = {
-    "begin repeat": "repeat", "end repeat": "repeat", "begin loop": "loop", "end loop": "loop",
-    "geopoint": "geo", "geotrace": "geo", "geoshape": "geo",
-    "image": "media", "audio": "media", "video": "media", "file": "media", "background-audio": "media",
-    "barcode": "barcode", "calculate": "calculate", "date": "date", "time": "time", "datetime": "datetime",
-    "range": "range", "rank": "rank", "acknowledge": "acknowledge", "trigger": "trigger",
-    "select_one_from_file": "select_one_from_file", "select_multiple_from_file": "select_multiple_from_file",
-    "xml-external": "external data", "csv-external": "external data", "osm": "osm",
+    **dict.fromkeys(("begin repeat", "end repeat", "begin lgroup", "end lgroup", "begin looped group",
+                     "end looped group"), "repeat"),
+    **dict.fromkeys(("begin loop", "end loop"), "loop"),
+    **dict.fromkeys(("geopoint", "geotrace", "geoshape", "gps", "location", "q geopoint", "q geoshape",
+                     "q geotrace", "q location", "add location prompt"), "geo"),
+    **dict.fromkeys(("image", "photo", "q image", "q picture", "add image prompt", "add photo prompt", "audio",
+                     "q audio", "add audio prompt", "video", "q video", "add video prompt", "file",
+                     "add file prompt", "background-audio"), "media"),
+    **dict.fromkeys(("barcode", "q barcode", "add barcode prompt"), "barcode"),
+    **dict.fromkeys(("calculate", "q calculate", "add calculate prompt"), "calculate"),
+    **dict.fromkeys(("date", "q date", "add date prompt"), "date"),
+    "time": "time",
+    **dict.fromkeys(("datetime", "date time", "q date time", "q datetime", "add date time prompt",
+                     "add datetime prompt"), "datetime"),
+    **dict.fromkeys(("acknowledge", "q acknowledge", "add acknowledge prompt"), "acknowledge"),
+    **dict.fromkeys(("number of days in last month", "number of days in last six months",
+                     "number of days in last year"), "number of days"),
+    "range": "range", "rank": "rank", "trigger": "trigger", "osm": "osm", "include": "include",
+    "xml-external": "external data", "csv-external": "external data",
 }
-#: Plain XLSForm types and ours (``likert5``, ``yes_no`` can be written in a workbook too).
-PLAIN_TYPES = {"integer": "number", "decimal": "number", "int": "number", "text": "text", "string": "text",
-               "note": "note", "likert5": "likert5", "yes_no": "yes_no", "number": "number"}
+#: Plain XLSForm types (and their aliases) and ours (``likert5``, ``yes_no`` can be written in a workbook too).
+PLAIN_TYPES = {
+    **dict.fromkeys(("integer", "int", "q int", "add integer prompt", "decimal", "q decimal",
+                     "add decimal prompt", "number"), "number"),
+    **dict.fromkeys(("text", "string", "q string", "add text prompt", "phone number"), "text"),
+    **dict.fromkeys(("note", "q note", "add note prompt"), "note"),
+    "likert5": "likert5", "yes_no": "yes_no",
+}
+#: Ways of starting a select type, then the list name: single or multi.
+SELECT_PREFIXES = {
+    **dict.fromkeys(("select one", "select1", "select one from", "select one using", "add select one prompt using",
+                     "q select1"), "single"),
+    **dict.fromkeys(("select multiple", "select all that apply", "select all that apply from",
+                     "select multiple from", "select multiple using", "add select multiple prompt using",
+                     "q select"), "multi"),
+}
+REFUSED_SELECTS = {"select one external": "external data", "select one from file": "select from file",
+                   "select multiple from file": "select from file", "select one external from": "external data"}
+OTHER_SUFFIXES = ("or other", "or specify other")
 #: Survey columns that hold a text a respondent reads, and so may come in several languages.
 TEXT_COLUMNS = ("label", "hint", "required_message", "constraint_message", "guidance_hint")
 MEDIA_COLUMNS = ("image", "audio", "video", "big-image")
@@ -97,30 +128,31 @@ class Type:
 
 
 def survey_type(value: object) -> Type:
-    """Read a type cell in any case and spacing."""
-    words = str(value).strip().split()
-    lowered = [word.lower() for word in words]
-    if not lowered:
+    """Read a type cell in any case, spacing and alias (``Select One x``, ``select all that apply from x``)."""
+    words = str(value).split()
+    flat = [word.lower().replace("_", " ") for word in words]
+    if not words:
         return Type("")
-    if lowered[0] in ("select", "select1") and len(lowered) > 1 and lowered[1] in ("one", "multiple"):
-        lowered = [f"select_{lowered[1]}", *lowered[2:]]
-        words = [lowered[0], *words[2:]]
-    head = lowered[0]
-    if head in ("select_one", "select_multiple", "select1") and len(lowered) > 2 and lowered[1] == "from":
-        words, lowered = [words[0], *words[2:]], [head, *lowered[2:]]  # the old "select one from LIST"
-    if head in ("select_one", "select_multiple", "select1"):
-        or_other = len(lowered) > 2 and lowered[-1] == "or_other"
-        list_name = words[1] if len(words) > 1 else ""
-        return Type("single" if head != "select_multiple" else "multi", list_name, or_other)
-    joined = " ".join(lowered).replace("_", " ")
+    joined = " ".join(flat)
     if joined in ("begin group", "end group"):
         return Type(joined)
-    if joined in REFUSED_TYPES or head in REFUSED_TYPES:
-        return Type("", refused=REFUSED_TYPES.get(joined) or REFUSED_TYPES[head])
-    if head in METADATA_TYPES:
+    refused = next((REFUSED_SELECTS[" ".join(flat[:k])] for k in range(len(flat), 0, -1)
+                    if " ".join(flat[:k]) in REFUSED_SELECTS), "")
+    if not refused and flat[0] in ("rank", "osm", "range") and len(flat) > 1:
+        refused = REFUSED_TYPES[flat[0]]  # "rank LIST", "osm LIST"
+    if refused or joined in REFUSED_TYPES:
+        return Type("", refused=refused or REFUSED_TYPES[joined])
+    if joined in METADATA_TYPES:
         return Type("", metadata=True)
-    if head in PLAIN_TYPES and len(lowered) == 1:
-        return Type(PLAIN_TYPES[head])
+    if joined in PLAIN_TYPES:
+        return Type(PLAIN_TYPES[joined])
+    for k in range(len(words) - 1, 0, -1):  # the longest prefix, with a list name after it
+        kind = SELECT_PREFIXES.get(" ".join(flat[:k]))
+        if kind:
+            rest = words[k:]
+            or_other = " ".join(word.lower().replace("_", " ") for word in rest[1:]) in OTHER_SUFFIXES
+            if len(rest) == 1 or or_other:
+                return Type(kind, rest[0], or_other)
     return Type(str(value).strip())  # reported by the builder as an unknown type, with the allowed ones
 
 

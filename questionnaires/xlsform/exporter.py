@@ -35,6 +35,8 @@ def _rule_data(rule: ShowIf) -> dict[str, object]:
 def _item_data(item: Item) -> dict[str, object]:
     """The keys of an item that differ from the model's defaults, in our file's order."""
     data: dict[str, object] = {"id": item.id, "type": item.type, "text": item.text}
+    if item.note:
+        data = {"id": item.id, "type": item.type, "note": item.note, "text": item.text}
     if not item.required:
         data["required"] = False
     optional = {"help": item.help, "dimension": item.dimension, "role": item.role,
@@ -119,6 +121,8 @@ def to_xlsform(questionnaire: Questionnaire, path: str | os.PathLike[str], langu
         survey.append(["begin_group", section.id, *_row_texts(section.title, languages, translate),
                        *_row_texts(section.intro, languages, translate)])
         for item in section.items:
+            if item.note:
+                survey.append(["note", f"{item.id}_note"[:64], *_row_texts(item.note, languages, translate)])
             survey.append([_type(item, lists), item.id, *_row_texts(item.text, languages, translate),
                            *_row_texts(item.help, languages, translate), "yes" if item.required else "no",
                            relevant(item.show_if, kinds) if item.show_if else None, _constraint(item),

@@ -12,7 +12,7 @@ import pytest
 import xlwt
 
 import questionnaires
-from questionnaires.xlsform import Options, convert, to_xlsform
+from questionnaires.xlsform import Options, convert, to_xlsform, to_yaml
 
 FLAGS = Options(sector="health", target=0.8, overall="overall")
 CHOICES = [["list name", "name", "label::English (en)", "label::Vietnamese (vi)"],
@@ -131,16 +131,31 @@ def test_skip_logic_people_write(tmp_path: Path, relevant: str, answers: dict[st
 
 def test_refusals_name_row_and_feature(tmp_path: Path) -> None:
     survey = [["type", "name", "label", "relevant", "choice_filter"], ["begin repeat", "people", "People"],
-              ["geopoint", "where", "Where?"], ["end repeat"], ["calculate", "total", None],
+              ["text", "who", "Who?"], ["end repeat"], ["geopoint", "where", "Where?"], ["calculate", "total", None],
               ["select_one kinds", "kind", "What for?", None, "${x} = 1"],
               ["text", "why", "Why?", "string-length(${kind}) > 3"], ["select_one sat", "overall", "Overall?"]]
     conversion = convert(book(tmp_path / "refused.xlsx", survey), FLAGS)
     assert conversion.questionnaire is None
     found = [(p.line, p.field, p.code, p.params.get("feature") or p.params.get("part")) for p in conversion.problems]
-    assert found == [(2, "type", "unsupported_feature", "repeat"), (3, "type", "unsupported_feature", "geo"),
-                     (4, "type", "unsupported_feature", "repeat"), (5, "type", "unsupported_feature", "calculate"),
-                     (6, "choice_filter", "unsupported_feature", "choice_filter"),
-                     (7, "relevant", "unsupported_relevant", "string-length(${kind})")]
+    assert found == [(2, "type", "unsupported_feature", "repeat"), (5, "type", "unsupported_feature", "geo"),
+                     (6, "type", "unsupported_feature", "calculate"),
+                     (7, "choice_filter", "unsupported_feature", "choice_filter"),
+                     (8, "relevant", "unsupported_relevant", "string-length(${kind})")]
+    assert "'begin repeat' uses repeat" in str(conversion.problems[0])
+
+
+def test_notes_are_shown_before_the_next_question(tmp_path: Path) -> None:
+    survey = [["type", "name", "label"], ["note", "welcome", "Thank you for coming."],
+              ["note", "anon", "It is anonymous."],
+              ["select_one sat", "overall", "Overall?"], ["note", "bye", "Goodbye."]]
+    conversion = convert(book(tmp_path / "notes.xlsx", survey), FLAGS)
+    form = conversion.questionnaire
+    assert form is not None, conversion.problems
+    assert [item.id for item in form.items] == ["overall"]
+    assert form.item("overall").note == "Thank you for coming.\n\nIt is anonymous."
+    assert "Thank you for coming.\n\nIt is anonymous." in set(form.texts())
+    assert any("5: note 'Goodbye.' left out" in warning for warning in conversion.warnings)
+    assert questionnaires.parse(to_yaml(form)) == form
 
 
 def test_duplicate_headers_and_merged_cells_are_reported(tmp_path: Path) -> None:
