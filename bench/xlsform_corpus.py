@@ -20,7 +20,7 @@ import traceback
 import warnings
 from pathlib import Path
 
-from questionnaires.xlsform import Options, convert
+from questionnaires.xlsform import Conversion, Options, convert
 from questionnaires.xlsform.dialect import column
 from questionnaires.xlsform.reader import read_book
 
@@ -42,12 +42,54 @@ def survey_rows(path: Path) -> set[int]:
             if any(value is not None and index in named for index, value in enumerate(sheet.rows[number]))}
 
 
+FILE_CODES = ("not_workbook", "not_workbook_text", "damaged_workbook", "missing_sheet")
+#: Refusals for what a satisfaction survey here does not have (or for what XLSForm cannot say).
+FEATURE_CODES = {"unsupported_feature", "unsupported_relevant", "give_overall", "no_questions", "too_few_options"}
+
+
+def pyxform_accepts(path: Path) -> bool:
+    from pyxform.xls2xform import convert as xls2xform
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            xls2xform(xlsform=str(path), validate=False)
+    except Exception:  # noqa: BLE001 - any refusal of pyxform's counts as one
+        return False
+    return True
+
+
+def run(path: Path, args: argparse.Namespace, codes: collections.Counter[str]) -> tuple[str, str, Conversion | None]:
+    """``(outcome, detail, conversion)`` of one workbook; ``codes`` counts the problems of refusals."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            conversion = convert(path, Options(sector=args.sector, target=args.target))
+        except Exception:  # noqa: BLE001 - counting them is the point
+            return "traceback", traceback.format_exc().strip().splitlines()[-1], None
+    if conversion.questionnaire is not None:
+        lost = sorted(survey_rows(path) - set(conversion.rows))
+        if lost:
+            return "silent loss", f"rows {lost[:8]}", conversion
+        return "converted", f"{len(conversion.questionnaire.items)} items, {len(conversion.warnings)} warnings", \
+            conversion
+    found = collections.Counter(problem.code for problem in conversion.problems)
+    codes.update(found)
+    detail = ", ".join(f"{code}×{count}" for code, count in found.most_common(4))
+    if set(found) == {"give_overall"}:  # converts once --overall names the satisfaction question
+        lost = sorted(survey_rows(path) - set(conversion.rows))
+        return ("silent loss", f"rows {lost[:8]}", conversion) if lost else ("needs overall", detail, conversion)
+    return "refused", detail, conversion
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path)
     parser.add_argument("--sector", default="one_stop")
     parser.add_argument("--target", type=float, default=0.9)
     parser.add_argument("--verbose", action="store_true", help="print every problem and warning")
+    parser.add_argument("--pyxform", action="store_true",
+                        help="also ask pyxform (without ODK Validate) whether it accepts each workbook")
     args = parser.parse_args()
     files = sorted(path for path in args.folder.rglob("*") if path.suffix.lower() in SUFFIXES)
     totals: collections.Counter[str] = collections.Counter()
@@ -57,34 +99,19 @@ def main() -> int:
     print(f"{'workbook':70} {'outcome':12} {'s':>5}  detail")
     for path in files:
         began = time.perf_counter()
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            try:
-                conversion = convert(path, Options(sector=args.sector, target=args.target))
-            except Exception:  # noqa: BLE001 - counting them is the point
-                outcome, detail = "traceback", traceback.format_exc().strip().splitlines()[-1]
-                conversion = None
+        outcome, detail, conversion = run(path, args, codes)
         seconds = time.perf_counter() - began
-        if conversion is not None:
-            if conversion.questionnaire is not None:
-                lost = sorted(survey_rows(path) - set(conversion.rows))
-                outcome = "silent loss" if lost else "converted"
-                detail = f"rows {lost[:8]}" if lost else f"{len(conversion.questionnaire.items)} items, " \
-                                                         f"{len(conversion.warnings)} warnings"
-            else:
-                outcome = "refused"
-                found = collections.Counter(problem.code for problem in conversion.problems)
-                codes.update(found)
-                unlocated += sum(1 for problem in conversion.problems if problem.line == 0 and ":" not in
-                                 problem.file.rsplit("/", 1)[-1] and problem.code not in
-                                 ("not_workbook", "not_workbook_text", "damaged_workbook", "missing_sheet"))
-                detail = ", ".join(f"{code}×{count}" for code, count in found.most_common(4))
-                if set(found) == {"give_overall"}:  # converts once --overall names the satisfaction question
-                    lost = sorted(survey_rows(path) - set(conversion.rows))
-                    outcome = "silent loss" if lost else "needs overall"
-                    detail = f"rows {lost[:8]}" if lost else detail
+        unlocated += sum(1 for problem in (conversion.problems if conversion else []) if problem.line == 0
+                         and ":" not in problem.file.rsplit("/", 1)[-1] and problem.code not in FILE_CODES)
         totals[outcome] += 1
         name = str(path.relative_to(args.folder))
+        if args.pyxform:
+            accepted = pyxform_accepts(path)
+            detail = f"[pyxform {'accepts' if accepted else 'refuses'}] {detail}"
+            if accepted and conversion is not None and conversion.questionnaire is None:
+                ours = {problem.code for problem in conversion.problems}
+                if not ours <= FEATURE_CODES:
+                    totals["pyxform accepts, refused beyond features"] += 1
         print(f"{name[:70]:70} {outcome:12} {seconds:5.2f}  {detail}")
         if args.verbose and conversion is not None:
             for problem in conversion.problems:
@@ -96,6 +123,9 @@ def main() -> int:
           + ", ".join(f"{outcome} {totals[outcome]}" for outcome in
                       ("converted", "needs overall", "refused", "traceback", "silent loss")))
     print(f"problems without a sheet and row: {unlocated}")
+    if args.pyxform:
+        print(f"accepted by pyxform but refused for more than unsupported features: "
+              f"{totals['pyxform accepts, refused beyond features']}")
     print("refusals by problem: " + ", ".join(f"{code} {count}" for code, count in codes.most_common()))
     return 1 if totals["traceback"] or totals["silent loss"] else 0
 

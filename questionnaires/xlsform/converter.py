@@ -29,6 +29,8 @@ from . import dialect
 from .expressions import NotUnderstood, parse, translate
 from .reader import Book, Sheet, column_letter, read_book
 
+#: ``relevant`` constants: always shown (no rule), never shown (the row is left out with a warning).
+ALWAYS, NEVER = ("true()", "true", "1", "yes"), ("false()", "false", "0", "no")
 TRUE, FALSE = ("yes", "true", "true()", "1", "y"), ("no", "false", "false()", "0", "n", "")
 LIKERT_CODES = ("1", "2", "3", "4", "5")
 #: Our own survey columns, read as they are (see the README's XLSForm section).
@@ -209,6 +211,7 @@ class _Converter:
         self.file = book.file
         self.unknown_lists = False
         self.repeat_depth = 0
+        self.refused_names: set[str] = set()
         self.notes: list[_Row] = []
 
     def problem(self, row: _Row | None, sheet: str, column: str, code: str, **params: object) -> None:
@@ -224,7 +227,8 @@ class _Converter:
             self.conversion.problems.append(Problem.of(self.file, 0, "", "missing_sheet", sheet="survey"))
             return
         survey = _Sheet(self.book, sheets["survey"], self.conversion)
-        choices = _Sheet(self.book, sheets["choices"], self.conversion) if "choices" in sheets else None
+        choices = _Sheet(self.book, sheets["choices"], self.conversion) if sheets.get("choices", Sheet("")).rows \
+            else None
         settings_sheet = _Sheet(self.book, sheets["settings"], self.conversion) if "settings" in sheets else None
         settings_rows = settings_sheet.rows(None) if settings_sheet else []
         settings = settings_rows[0].cells if settings_rows else {}
@@ -252,7 +256,9 @@ class _Converter:
         problems = [problem for problem in problems if not (problem.code == "empty_list" and not sections)]
         self.conversion.problems.extend(_as_columns(problem) for problem in problems
                                         if (problem.code != "no_overall" or self.options.overall) and not (
-                                            problem.code == "missing_options" and self.unknown_lists))
+                                            problem.code == "missing_options" and self.unknown_lists) and not (
+                                            problem.code == "show_if_unknown"
+                                            and problem.params.get("target") in self.refused_names))
         if questionnaire is not None and not self.conversion.problems:
             self.conversion.questionnaire = questionnaire
         self.collect_texts(rows)
@@ -423,6 +429,12 @@ class _Converter:
         if kind.refused:
             self.problem(row, sheet, "type", "unsupported_feature", feature=kind.refused,
                          value=_cell_text(row.cells["type"]))
+            self.refused_names.add(dialect.identifier(_cell_text(row.cells.get("name", "")) or "x"))
+            return None
+        if _cell_text(row.cells.get("relevant", "")).lower() in NEVER:
+            self.warn(f"{sheet}:{row.number}: '{_cell_text(row.cells.get('name', ''))}' left out: its relevant "
+                      f"'{_cell_text(row.cells['relevant'])}' never shows it")
+            self.conversion.rows[row.number] = "warning"
             return None
         return kind
 
@@ -551,6 +563,8 @@ class _Converter:
 
     def rule(self, row: _Row, sheet: str) -> dict[str, object] | None:
         text = _cell_text(row.cells["relevant"])
+        if text.lower() in ALWAYS:
+            return None
         try:
             return translate(parse(text), lambda name: self.names.get(name, ("", None))[1],
                              lambda name: self.names.get(name, (dialect.identifier(name), ""))[0],

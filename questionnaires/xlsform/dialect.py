@@ -138,6 +138,8 @@ def survey_type(value: object) -> Type:
         return Type(joined)
     refused = next((REFUSED_SELECTS[" ".join(flat[:k])] for k in range(len(flat), 0, -1)
                     if " ".join(flat[:k]) in REFUSED_SELECTS), "")
+    if not refused and flat[0] in ("begin", "end") and len(flat) > 2 and flat[1] in ("repeat", "loop"):
+        refused = flat[1]  # "begin loop over LIST", "begin repeat NAME"
     if not refused and flat[0] in ("rank", "osm", "range") and len(flat) > 1:
         refused = REFUSED_TYPES[flat[0]]  # "rank LIST", "osm LIST"
     if refused or joined in REFUSED_TYPES:

@@ -12,7 +12,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-TOKEN = re.compile(r"""\s*(?:(?P<ref>\$\{\s*[^}\s]+\s*\})|(?P<str>'[^']*'|"[^"]*")|(?P<num>-?\d+(?:\.\d+)?)"""
+#: Quotes include Excel's autocorrected ‘ ’ and “ ”.
+TOKEN = re.compile(r"""\s*(?:(?P<ref>\$\{\s*[^}\s]+\s*\})|(?P<str>'[^']*'|"[^"]*"|‘[^’]*’|“[^”]*”)"""
+                   r"""|(?P<num>-?\d+(?:\.\d+)?)"""
                    r"""|(?P<op>!=|<=|>=|=|<|>|\(|\)|,)|(?P<word>[A-Za-z_][\w:.-]*|\.))""")
 COMPARISONS = ("=", "!=", "<", "<=", ">", ">=")
 #: Our rule's comparison keys for XPath's operators.

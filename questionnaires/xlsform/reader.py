@@ -88,8 +88,9 @@ def _read_xlsx(file: str, wanted: tuple[str, ...]) -> tuple[Book | None, list[Pr
             return None, [Problem.of(file, 0, "", "not_workbook")]
         book = openpyxl.load_workbook(file, read_only=True, data_only=True)
         sheets: dict[str, Sheet] = {}
+        titles = [worksheet.title.strip().lower() for worksheet in book.worksheets]
         for worksheet in book.worksheets:
-            key = worksheet.title.strip().lower()
+            key = _key(worksheet.title, titles)
             if key not in wanted or key in sheets:
                 continue
             sheet = sheets[key] = Sheet(worksheet.title)
@@ -121,8 +122,9 @@ def _read_xls(file: str, wanted: tuple[str, ...]) -> tuple[Book | None, list[Pro
 
     book = xlrd.open_workbook(file, formatting_info=True, on_demand=True, ragged_rows=True)
     sheets: dict[str, Sheet] = {}
+    titles = [name.strip().lower() for name in book.sheet_names()]
     for index, name in enumerate(book.sheet_names()):
-        if name.strip().lower() not in wanted or name.strip().lower() in sheets:
+        if _key(name, titles) not in wanted or _key(name, titles) in sheets:
             continue
         worksheet = book.sheet_by_index(index)
         sheet = Sheet(worksheet.name)
@@ -135,10 +137,16 @@ def _read_xls(file: str, wanted: tuple[str, ...]) -> tuple[Book | None, list[Pro
                 sheet.rows[number + 1] = cells
         sheet.merged = [f"{_column(c0)}{r0 + 1}:{_column(c1 - 1)}{r1}" for r0, r1, c0, c1 in worksheet.merged_cells
                         if (r1 - r0, c1 - c0) != (1, 1)]
-        sheets[name.strip().lower()] = sheet
+        sheets[_key(name, titles)] = sheet
         book.unload_sheet(index)
     book.release_resources()
     return Book(file, sheets), []
+
+
+def _key(title: str, titles: list[str]) -> str:
+    """A sheet's key: its lower-case name; a workbook of one sheet not named survey holds the survey."""
+    key = title.strip().lower()
+    return "survey" if len(titles) == 1 and key not in SHEETS else key
 
 
 def _xls_value(cell: object, datemode: int) -> object:
