@@ -258,7 +258,9 @@ class _Converter:
                                         if (problem.code != "no_overall" or self.options.overall) and not (
                                             problem.code == "missing_options" and self.unknown_lists) and not (
                                             problem.code == "show_if_unknown"
-                                            and problem.params.get("target") in self.refused_names))
+                                            and problem.params.get("target") in self.refused_names) and not (
+                                            problem.code == "duplicate_option"
+                                            and problem.params.get("item") in self.refused_names))
         if questionnaire is not None and not self.conversion.problems:
             self.conversion.questionnaire = questionnaire
         self.collect_texts(rows)
@@ -465,6 +467,7 @@ class _Converter:
             if column in cells:
                 self.problem(row, sheet, column, "unsupported_feature", feature=feature,
                              value=_cell_text(cells[column]))
+                self.refused_names.add(dialect.identifier(_cell_text(cells.get("name", "")) or "x"))
         name = _cell_text(cells.get("name", ""))
         mark = marks.get("type")
         assert mark is not None
