@@ -21,9 +21,7 @@ def add_texts(texts: Mapping[str, Mapping[str, str]]) -> dict[str, int]:
 
     store = catalogs()
     added: dict[str, int] = {}
-    for code, pairs in texts.items():
-        if code == SOURCE_LANGUAGE:
-            continue
+    for code, pairs in texts.items():  # never the questionnaire's own language: its texts are the msgids
         if not store.po_path(code).is_file():
             locale = cldr_locale(code)
             name = locale.get_display_name(code) if locale else code

@@ -275,6 +275,7 @@ class _Converter:
         for row in sheet.rows(self.language):
             name, list_name = row.cells.get("name"), row.cells.get("list_name")
             if list_name is None or name is None:
+                self.warn(f"{sheet.sheet.name}:{row.number}: choice without a list_name or name left out")
                 continue
             label = row.cells.get("label")
             lists.setdefault(_cell_text(list_name), []).append(

@@ -85,10 +85,11 @@ def _looks_like_text(file: str) -> bool:
 def _read_xlsx(file: str, wanted: tuple[str, ...]) -> tuple[Book | None, list[Problem]]:
     import openpyxl
 
-    with zipfile.ZipFile(file) as archive:
+    # A handle rather than the name: openpyxl refuses a name not ending in .xlsx, the content decides here.
+    with zipfile.ZipFile(file) as archive, open(file, "rb") as handle:
         if "xl/workbook.xml" not in archive.namelist():
             return None, [Problem.of(file, 0, "", "not_workbook")]
-        book = openpyxl.load_workbook(file, read_only=True, data_only=True)
+        book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
         sheets: dict[str, Sheet] = {}
         titles = [worksheet.title.strip().lower() for worksheet in book.worksheets]
         for worksheet in book.worksheets:

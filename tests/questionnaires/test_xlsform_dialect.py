@@ -99,6 +99,23 @@ def test_old_xls_format(tmp_path: Path) -> None:
     assert new is not None and conversion.questionnaire.sections[:3] == new.sections[:3]
 
 
+def test_a_renamed_workbook_is_read_by_its_content(tmp_path: Path) -> None:
+    path = book(tmp_path / "form.xlsx", SURVEY)
+    renamed = tmp_path / "form.xls"
+    renamed.write_bytes(path.read_bytes())
+    assert convert(renamed, FLAGS).questionnaire == convert(path, FLAGS).questionnaire
+
+
+def test_plain_label_is_the_questionnaire_language_and_others_go_to_catalogs(tmp_path: Path) -> None:
+    survey = [["type", "name", "label", "label::Vietnamese (vi)"], ["select_one sat", "overall", "Overall?",
+                                                                    "Nhìn chung?"]]
+    choices = [["list_name", "name", "label", "label::Vietnamese (vi)"], *[row[:2] + row[2:4] for row in CHOICES[1:6]]]
+    conversion = convert(book(tmp_path / "plain.xlsx", survey, choices), FLAGS)
+    assert conversion.questionnaire is not None and conversion.questionnaire.item("overall").text == "Overall?"
+    assert conversion.texts == {"vi": {"Overall?": "Nhìn chung?", "Very bad": "Rất tệ", "Bad": "Tệ",
+                                       "So-so": "Bình thường", "Good": "Tốt", "Very good": "Rất tốt"}}
+
+
 def test_styled_last_row_of_a_libreoffice_sheet_is_not_walked(tmp_path: Path) -> None:
     path = book(tmp_path / "styled.xlsx", SURVEY)
     workbook = openpyxl.load_workbook(path)
