@@ -165,6 +165,28 @@ SHOW_IF_VALUE = N_(
     "Use one of: %(allowed)s."
 )
 
+# Warnings of an XLSForm import: what was left out, so that nothing is lost without the author knowing.
+CHOICE_LEFT_OUT = N_("This choice has no list_name or no name; it is left out.")
+MEDIA_LEFT_OUT = N_("The media columns %(columns)s are left out: images and sounds are not shown.")
+COLUMNS_LEFT_OUT = N_("The columns %(columns)s are left out: they only change how a phone shows the form.")
+NAMES_CHANGED = N_("Names changed into ids (lower case letters, digits and _): %(names)s.")
+METADATA_LEFT_OUT = N_("Rows the phone records by itself are left out: %(rows)s.")
+EMPTY_GROUP = N_("The group '%(group)s' has no question left; it is not made a section.")
+ROW_WITHOUT_TYPE = N_("This row has no type; it is left out.")
+NEVER_SHOWN = N_("'%(name)s' is left out: its relevant '%(value)s' never shows it.")
+NOTE_CONDITION_LEFT_OUT = N_(
+    "The note's relevant '%(value)s' is left out: the note is shown with the question after it, under that "
+    "question's condition."
+)
+NOTE_LEFT_OUT = N_("The note '%(text)s' is left out: no question follows it in its group.")
+CONSTRAINT_LEFT_OUT = N_(
+    "The constraint '%(value)s' is not checked: only number ranges and text lengths are."
+)
+MESSAGE_LEFT_OUT = N_("The message '%(value)s' is left out: the survey's own message is shown.")
+DEFAULT_LEFT_OUT = N_("The default '%(value)s' is left out: answers are never filled in beforehand.")
+PIPING_LEFT_OUT = N_("'%(value)s' in this text is shown as written: answers are not put into texts.")
+VERSION_REPLACED = N_("The version '%(value)s' is not a whole number; version 1 is used.")
+
 #: Every problem code and its default template. A code names the kind of problem and stays stable; tests
 #: and tools match on it. ``unknown_key`` also uses `UNKNOWN_KEY_SUGGEST` when a close key exists.
 CATALOGUE: dict[str, str] = {
@@ -188,6 +210,21 @@ CATALOGUE: dict[str, str] = {
     "bad_required": BAD_REQUIRED,
     "no_questions": NO_QUESTIONS,
     "give_sector": GIVE_SECTOR,
+    "choice_left_out": CHOICE_LEFT_OUT,
+    "media_left_out": MEDIA_LEFT_OUT,
+    "columns_left_out": COLUMNS_LEFT_OUT,
+    "names_changed": NAMES_CHANGED,
+    "metadata_left_out": METADATA_LEFT_OUT,
+    "empty_group": EMPTY_GROUP,
+    "row_without_type": ROW_WITHOUT_TYPE,
+    "never_shown": NEVER_SHOWN,
+    "note_condition_left_out": NOTE_CONDITION_LEFT_OUT,
+    "note_left_out": NOTE_LEFT_OUT,
+    "constraint_left_out": CONSTRAINT_LEFT_OUT,
+    "message_left_out": MESSAGE_LEFT_OUT,
+    "default_left_out": DEFAULT_LEFT_OUT,
+    "piping_left_out": PIPING_LEFT_OUT,
+    "version_replaced": VERSION_REPLACED,
     "give_target": GIVE_TARGET,
     "give_overall": GIVE_OVERALL,
     "duplicate_questionnaire": DUPLICATE_QUESTIONNAIRE,

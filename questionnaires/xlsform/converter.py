@@ -57,7 +57,7 @@ class Conversion:
 
     questionnaire: Questionnaire | None
     problems: list[Problem]
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
     rows: dict[int, str] = field(default_factory=dict)
     texts: dict[str, dict[str, str]] = field(default_factory=dict)
     language: str = ""
@@ -218,8 +218,9 @@ class _Converter:
         self.conversion.problems.append(Problem.of(f"{self.file}:{sheet}", row.number if row else 0, column, code,
                                                    **params))
 
-    def warn(self, text: str) -> None:
-        self.conversion.warnings.append(text)
+    def warn(self, sheet: str, row: int, column: str, code: str, **params: object) -> None:
+        """Something left out that the author should know of, located like a problem."""
+        self.conversion.warnings.append(Problem.of(f"{self.file}:{sheet}", row, column, code, **params))
 
     def run(self) -> None:
         sheets = self.book.sheets
@@ -275,7 +276,7 @@ class _Converter:
         for row in sheet.rows(self.language):
             name, list_name = row.cells.get("name"), row.cells.get("list_name")
             if list_name is None or name is None:
-                self.warn(f"{sheet.sheet.name}:{row.number}: choice without a list_name or name left out")
+                self.warn(sheet.sheet.name, row.number, "list_name", "choice_left_out")
                 continue
             label = row.cells.get("label")
             lists.setdefault(_cell_text(list_name), []).append(
@@ -302,10 +303,9 @@ class _Converter:
             elif found.base not in ("type", "name", "label", "hint", "required", "relevant", *OWN_COLUMNS):
                 ignored.append(found.header)
         if media:
-            self.warn(f"survey: media columns left out (images and sounds are not shown): {', '.join(media)}")
+            self.warn(survey.sheet.name, survey.header_row, "", "media_left_out", columns=", ".join(media))
         if ignored:
-            self.warn(f"survey: columns left out (they only change how a phone shows the form): "
-                      f"{', '.join(ignored)}")
+            self.warn(survey.sheet.name, survey.header_row, "", "columns_left_out", columns=", ".join(ignored))
 
     def read_names(self, rows: list[_Row]) -> dict[str, tuple[str, str]]:
         """XLSForm name → (our id, our type), for expressions and piping."""
@@ -320,7 +320,7 @@ class _Converter:
                     renamed.append(f"{name} → {our}")
                 names.setdefault(name, (our, self.type_of(kind)))  # a second one is reported as a duplicate
         if renamed:
-            self.warn(f"survey: names changed into ids (lower case, letters, digits and _): {', '.join(renamed)}")
+            self.warn("survey", 0, "name", "names_changed", names=", ".join(renamed))
         return names
 
     def type_of(self, kind: dialect.Type) -> str:
@@ -392,7 +392,7 @@ class _Converter:
                 self.conversion.rows[row.number] = "item"
         self.drop_notes(sheet)
         if metadata:
-            self.warn(f"{sheet}: rows recorded by the phone itself left out: {', '.join(metadata)}")
+            self.warn(sheet, 0, "type", "metadata_left_out", rows=", ".join(metadata))
         return self.section_nodes(sections, sheet)
 
     def section_nodes(self, sections: list[list[Any]], sheet: str) -> list[Node]:
@@ -402,7 +402,7 @@ class _Converter:
             if not items:
                 for number in numbers:
                     self.conversion.rows[number] = "warning"
-                self.warn(f"{sheet}:{mark.line + 1}: group '{section_id}' has no question left; not a section")
+                self.warn(sheet, mark.line + 1, "type", "empty_group", group=section_id)
                 continue
             pairs = [("id", _text(section_id, mark)), ("title", _text(section_title, mark))]
             if intro:
@@ -422,7 +422,7 @@ class _Converter:
         elif self.repeat_depth > 0:
             return None  # inside a refused repeat: its rows would only repeat the refusal
         if kind is None or not kind.kind and not kind.refused and not kind.metadata:
-            self.warn(f"{sheet}:{row.number}: row without a type left out")
+            self.warn(sheet, row.number, "type", "row_without_type")
             self.conversion.rows[row.number] = "warning"
             return None
         if kind.metadata:
@@ -435,8 +435,8 @@ class _Converter:
             self.refused_names.add(dialect.identifier(_cell_text(row.cells.get("name", "")) or "x"))
             return None
         if _cell_text(row.cells.get("relevant", "")).lower() in NEVER:
-            self.warn(f"{sheet}:{row.number}: '{_cell_text(row.cells.get('name', ''))}' left out: its relevant "
-                      f"'{_cell_text(row.cells['relevant'])}' never shows it")
+            self.warn(sheet, row.number, "relevant", "never_shown", name=_cell_text(row.cells.get("name", "")),
+                      value=_cell_text(row.cells["relevant"]))
             self.conversion.rows[row.number] = "warning"
             return None
         return kind
@@ -448,8 +448,8 @@ class _Converter:
         for row in self.notes:
             self.conversion.rows[row.number] = "item"
             if "relevant" in row.cells:
-                self.warn(f"{sheet}:{row.number}: the note's relevant '{_cell_text(row.cells['relevant'])}' left "
-                          f"out (the note is shown with the question after it, under that question's condition)")
+                self.warn(sheet, row.number, "relevant", "note_condition_left_out",
+                          value=_cell_text(row.cells["relevant"]))
         self.notes = []
         return "\n\n".join(text for text in texts if text) or None
 
@@ -457,7 +457,7 @@ class _Converter:
         """Notes with no question after them in their group: named in a warning."""
         for row in self.notes:
             text = _cell_text(row.cells.get("label") or "")
-            self.warn(f"{sheet}:{row.number}: note '{text[:60]}' left out (no question follows it in its group)")
+            self.warn(sheet, row.number, "label", "note_left_out", text=text[:60])
             self.conversion.rows[row.number] = "warning"
         self.notes = []
 
@@ -546,23 +546,20 @@ class _Converter:
         if "constraint" in cells:
             bounds = _bounds(_cell_text(cells["constraint"]), our_type)
             if bounds is None:
-                self.warn(f"{sheet}:{row.number}: constraint '{_cell_text(cells['constraint'])}' not checked "
-                          f"(only number ranges and text lengths are)")
+                self.warn(sheet, row.number, "constraint", "constraint_left_out", value=_cell_text(cells["constraint"]))
             else:
                 present = {key for key, _ in pairs}
                 pairs.extend((key, _scalar(value, row.marks["constraint"])) for key, value in bounds.items()
                              if key not in present)
-        for column, why in (("constraint_message", "the survey's own message is shown"),
-                            ("required_message", "the survey's own message is shown"),
-                            ("default", "answers are never filled in beforehand")):
+        for column, code in (("constraint_message", "message_left_out"), ("required_message", "message_left_out"),
+                             ("default", "default_left_out")):
             if column in cells:
-                self.warn(f"{sheet}:{row.number}: {column} '{_cell_text(cells[column])}' left out ({why})")
+                self.warn(sheet, row.number, column, code, value=_cell_text(cells[column]))
 
     def piped(self, text: str, row: _Row, sheet: str) -> str:
         """``${q}`` in a label: shown as the question's own words would need the earlier answer; warned."""
         for found in re.findall(r"\$\{\s*([^}\s]+)\s*\}", text):
-            self.warn(f"{sheet}:{row.number}: '${{{found}}}' in a text is shown as written "
-                      f"(answers are not put into texts)")
+            self.warn(sheet, row.number, "label", "piping_left_out", value=f"${{{found}}}")
         return text
 
     def rule(self, row: _Row, sheet: str) -> dict[str, object] | None:
@@ -589,7 +586,8 @@ class _Converter:
         elif version_cell is None or not isinstance(version_cell, int | float):
             version = 1  # Kobo writes versions such as 'vAVYf...' or dates: the questionnaire starts at 1
             if version_cell is not None:
-                self.warn(f"settings: version '{_cell_text(version_cell)}' is not a whole number; version 1 used")
+                self.warn("settings", row.number if row else 0, "version", "version_replaced",
+                          value=_cell_text(version_cell))
         title = _cell_text(settings.get("form_title") or settings.get("form_id") or stem)
         sector = self.options.sector or (_cell_text(settings["sector"]) if "sector" in settings else None)
         target = self.options.target if self.options.target is not None else settings.get("target")

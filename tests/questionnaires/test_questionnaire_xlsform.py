@@ -138,7 +138,8 @@ def test_unknown_column_is_named_in_a_warning(tmp_path: Path) -> None:
     survey = [[*HEADER, "requried"], *SURVEY[1:4], [*SURVEY[4], *[None] * 6, "yes"], *SURVEY[5:]]
     conversion = convert(workbook(tmp_path / "form.xlsx", survey=survey))
     assert conversion.questionnaire is not None
-    assert any("requried" in warning for warning in conversion.warnings)
+    assert [(warning.line, warning.code, warning.params["columns"]) for warning in conversion.warnings] == [
+        (1, "columns_left_out", "requried")]
 
 
 def test_settings_problems_point_at_the_settings_sheet(tmp_path: Path) -> None:

@@ -63,7 +63,8 @@ def test_kobo_dialect_and_languages(tmp_path: Path) -> None:
     assert form.overall.id == "overall" and form.item("staff").help == "Be honest"
     assert conversion.texts["vi"]["What for?"] == "Việc gì?"
     assert conversion.texts["vi"]["Land"] == "Đất đai" and conversion.texts["vi"]["Be honest"] == "Hãy thật lòng"
-    assert any("2 (start)" in warning and "3 (deviceid)" in warning for warning in conversion.warnings)
+    metadata = [warning for warning in conversion.warnings if warning.code == "metadata_left_out"]
+    assert [warning.params["rows"] for warning in metadata] == ["2 (start), 3 (deviceid)"]
     assert sorted(conversion.rows) == list(range(2, 12))
 
 
@@ -171,7 +172,8 @@ def test_notes_are_shown_before_the_next_question(tmp_path: Path) -> None:
     assert [item.id for item in form.items] == ["overall"]
     assert form.item("overall").note == "Thank you for coming.\n\nIt is anonymous."
     assert "Thank you for coming.\n\nIt is anonymous." in set(form.texts())
-    assert any("5: note 'Goodbye.' left out" in warning for warning in conversion.warnings)
+    assert [(warning.line, warning.code) for warning in conversion.warnings] == [(5, "note_left_out")]
+    assert "The note 'Goodbye.' is left out" in str(conversion.warnings[0])
     assert questionnaires.parse(to_yaml(form)) == form
 
 
