@@ -224,3 +224,27 @@ def test_export_imports_back_and_pyxform_accepts_it(tmp_path: Path, name: str) -
     assert conversion.texts["vi"][title] == f"[vi] {title}"
     xml = xls2xform.convert(xlsform=str(path), validate=False).xform
     assert f'id="{form.id}"' in xml
+
+
+def test_formula_without_its_value_is_reported(tmp_path: Path) -> None:
+    survey = [["type", "name", "label"], ["select_one sat", "overall", "=\"Overall\"&\"?\""]]
+    codes = [(p.line, p.field, p.code) for p in convert(book(tmp_path / "formula.xlsx", survey), FLAGS).problems]
+    assert (2, "C (label)", "formula_without_value") in codes  # openpyxl saves formulas without their result
+
+
+def test_demographic_flag_constraint_and_warned_columns(tmp_path: Path) -> None:
+    survey = [["type", "name", "label", "constraint", "default", "hint"],
+              ["select_one genders", "gender", "Gender?"],
+              ["integer", "visits", "Visits?", ". >= 1 and . <= 20", "1"],
+              ["text", "why", "Why, ${gender}?", "regex(., '^[a-z]+$')"],
+              ["select_one sat", "overall", "Overall?"]]
+    choices = [*[row[:3] for row in CHOICES], ["genders", "f", "Female"], ["genders", "m", "Male"]]
+    conversion = convert(book(tmp_path / "demo.xlsx", survey, choices),
+                         Options("health", 0.8, "overall", demographics=(("gender", "gender"),)))
+    form = conversion.questionnaire
+    assert form is not None, conversion.problems
+    assert (form.item("gender").role, form.item("gender").weighting_variable) == ("demographic", "gender")
+    assert (form.item("visits").min, form.item("visits").max) == (1, 20)
+    assert [(warning.line, warning.field, warning.code) for warning in conversion.warnings] == [
+        (3, "default", "default_left_out"), (4, "label", "piping_left_out"),
+        (4, "constraint", "constraint_left_out")]
