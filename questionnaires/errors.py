@@ -185,6 +185,10 @@ CONSTRAINT_LEFT_OUT = N_(
 MESSAGE_LEFT_OUT = N_("The message '%(value)s' is left out: the survey's own message is shown.")
 DEFAULT_LEFT_OUT = N_("The default '%(value)s' is left out: answers are never filled in beforehand.")
 PIPING_LEFT_OUT = N_("'%(value)s' in this text is shown as written: answers are not put into texts.")
+LIKERT_SUGGESTED = N_(
+    "The list '%(list)s' has five choices but is read as a plain choice, outside the satisfaction index. "
+    "If it is a 5-point satisfaction scale, give --likert %(list)s (its choices in order, worst first)."
+)
 VERSION_REPLACED = N_("The version '%(value)s' is not a whole number; version 1 is used.")
 
 #: Every problem code and its default template. A code names the kind of problem and stays stable; tests
@@ -225,6 +229,7 @@ CATALOGUE: dict[str, str] = {
     "default_left_out": DEFAULT_LEFT_OUT,
     "piping_left_out": PIPING_LEFT_OUT,
     "version_replaced": VERSION_REPLACED,
+    "likert_suggested": LIKERT_SUGGESTED,
     "give_target": GIVE_TARGET,
     "give_overall": GIVE_OVERALL,
     "duplicate_questionnaire": DUPLICATE_QUESTIONNAIRE,

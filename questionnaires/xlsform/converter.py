@@ -212,6 +212,7 @@ class _Converter:
         self.unknown_lists = False
         self.repeat_depth = 0
         self.refused_names: set[str] = set()
+        self.suggested: set[str] = set()
         self.notes: list[_Row] = []
 
     def problem(self, row: _Row | None, sheet: str, column: str, code: str, **params: object) -> None:
@@ -319,6 +320,7 @@ class _Converter:
                 if our != name:
                     renamed.append(f"{name} → {our}")
                 names.setdefault(name, (our, self.type_of(kind)))  # a second one is reported as a duplicate
+                self.suggest_likert(kind, row)
         if renamed:
             self.warn("survey", 0, "name", "names_changed", names=", ".join(renamed))
         return names
@@ -331,6 +333,14 @@ class _Converter:
             if tuple(code.lower() for code, *_ in self.lists.get(kind.list_name, [])) == ("yes", "no"):
                 return "yes_no"
         return kind.kind
+
+    def suggest_likert(self, kind: dialect.Type, row: _Row) -> None:
+        """A ``select_one`` over five choices that stays ``single`` is named, so a scale is never lost quietly."""
+        entries = self.lists.get(kind.list_name, [])
+        if kind.kind == "single" and len(entries) == 5 and self.type_of(kind) == "single" \
+                and kind.list_name not in self.suggested:
+            self.suggested.add(kind.list_name)
+            self.warn("survey", row.number, "type", "likert_suggested", list=kind.list_name)
 
     def is_likert(self, list_name: str) -> bool:
         codes = tuple(code for code, *_ in self.lists.get(list_name, []))

@@ -201,8 +201,11 @@ def test_likert_flag_and_or_other(tmp_path: Path) -> None:
               ["select_one kinds or_other", "kind", "What for?"], ["select_one sat", "overall", "Overall?"]]
     choices = [["list_name", "name", "label"], *[["agree", code, code] for code in "abcde"],
                ["kinds", "land", "Land"], ["kinds", "tax", "Tax"], *[row[:3] for row in CHOICES[1:6]]]
-    plain = convert(book(tmp_path / "a.xlsx", survey, choices), FLAGS).questionnaire
+    conversion = convert(book(tmp_path / "a.xlsx", survey, choices), FLAGS)
+    plain = conversion.questionnaire
     assert plain is not None and plain.item("polite").type == "single"
+    assert [(warning.line, warning.code) for warning in conversion.warnings] == [(2, "likert_suggested")]
+    assert "give --likert agree" in str(conversion.warnings[0])
     flagged = convert(book(tmp_path / "b.xlsx", survey, choices),
                       Options("health", 0.8, "overall", likert=("agree",))).questionnaire
     assert flagged is not None and flagged.item("polite").type == "likert5"
