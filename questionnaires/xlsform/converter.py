@@ -407,14 +407,14 @@ class _Converter:
 
     def section_nodes(self, sections: list[list[Any]], sheet: str) -> list[Node]:
         """A node per section that kept a question; a group left empty is warned about, with its rows."""
-        result = []
+        result: list[Node] = []
         for section_id, section_title, intro, items, mark, numbers in sections:
             if not items:
                 for number in numbers:
                     self.conversion.rows[number] = "warning"
                 self.warn(sheet, mark.line + 1, "type", "empty_group", group=section_id)
                 continue
-            pairs = [("id", _text(section_id, mark)), ("title", _text(section_title, mark))]
+            pairs: list[tuple[str, Node]] = [("id", _text(section_id, mark)), ("title", _text(section_title, mark))]
             if intro:
                 pairs.append(("intro", _text(intro, mark)))
             pairs.append(("items", SequenceNode("tag:yaml.org,2002:seq", items, mark, mark)))

@@ -133,21 +133,21 @@ def translate(node: Node, kind_of: KindOf, id_of: Callable[[str], str],
               code_of: Callable[[str, str], str]) -> dict[str, object]:
     """The ``show_if`` mapping of an expression tree, or `NotUnderstood` naming the part that has none."""
     if node.kind in ("and", "or"):
-        parts = [translate(arg, kind_of, id_of, code_of) for arg in node.args]
-        flat: list[object] = []
-        for part in parts:
-            flat.extend(part[node.kind] if set(part) == {node.kind} else [part])  # type: ignore[arg-type]
-        if node.kind == "and":
-            return {"all": flat}
-        merged: list[object] = []
+        key = "all" if node.kind == "and" else "any"
+        flat: list[dict[str, object]] = []
+        for part in (translate(arg, kind_of, id_of, code_of) for arg in node.args):
+            flat.extend(part[key] if set(part) == {key} else [part])  # type: ignore[arg-type]
+        if key == "all":
+            return {"all": list(flat)}
+        merged: list[dict[str, object]] = []
         for part in flat:  # ``${q} = 'a' or ${q} = 'b'`` is one rule: q is a or b
-            same = next((rule for rule in merged if isinstance(rule, dict) and isinstance(part, dict)
-                         and set(rule) == set(part) == {"item", "values"} and rule["item"] == part["item"]), None)
+            same = next((rule for rule in merged if set(rule) == set(part) == {"item", "values"}
+                         and rule["item"] == part["item"]), None)
             if same is not None:
                 same["values"] = [*same["values"], *part["values"]]  # type: ignore[misc]
             else:
                 merged.append(part)
-        return merged[0] if len(merged) == 1 else {"any": merged}  # type: ignore[return-value]
+        return merged[0] if len(merged) == 1 else {"any": list(merged)}
     if node.kind == "call" and node.value == "not" and len(node.args) == 1:
         return {"not": translate(node.args[0], kind_of, id_of, code_of)}
     if node.kind == "call" and node.value == "selected" and len(node.args) == 2:
