@@ -168,17 +168,31 @@ def _sums(
 
 
 def likert_codes(df: pd.DataFrame, item: str) -> np.ndarray:
-    """Answers of a Likert column as integers 1..5, and 0 where missing or "not applicable"."""
+    """Answers of a Likert column as integers 1..5, and 0 where missing or "not applicable".
+
+    Raises
+    ------
+    ValueError
+        Naming the column and the values outside the questionnaire's codes 1..5 (e.g. 0, 7, 9 or 4.5), which
+        would otherwise be counted as "not satisfied" without a word.
+    """
     if item not in df.columns:
         raise ValueError(f"items: no column {item!r} in the data")
     column = df[item]
     if pd.api.types.is_integer_dtype(column.dtype):
-        codes = column.to_numpy(dtype=np.intp, na_value=0)
-        whole = True
+        codes = column.to_numpy(dtype=np.int64, na_value=0)
+        values = codes.astype(float)
+        present = ~column.isna().to_numpy()
     else:
-        values = np.nan_to_num(column.to_numpy(dtype=float, na_value=np.nan), nan=0.0)
-        codes = values.astype(np.intp)
-        whole = bool(np.all(codes == values))
-    if len(codes) and (codes.min() < 0 or codes.max() > 5 or not whole):
-        raise ValueError(f"items: {item!r} must hold Likert answers 1..5 (or missing)")
-    return codes
+        try:
+            values = column.to_numpy(dtype=float, na_value=np.nan)
+        except (TypeError, ValueError):
+            raise ValueError(f"item {item!r}: holds text, not Likert answers 1..5; correct the data") from None
+        present = ~np.isnan(values)
+        codes = np.where(present, values, 0.0).astype(np.int64)
+    wrong = present & ((values < 1) | (values > 5) | (codes != values))
+    if np.any(wrong):
+        bad = sorted(set(values[wrong].tolist()))
+        shown = [int(v) if float(v).is_integer() else v for v in bad[:5]]
+        raise ValueError(f"item {item!r}: values {shown} are not Likert answers 1..5; correct the data")
+    return codes.astype(np.intp)
