@@ -97,6 +97,12 @@ def calibrated_kernel(
         squares = np.bincount(b_group, weights=sums["w2"], minlength=n_groups)
         n_eff = total**2 / squares
         unweighted = np.bincount(b_group, weights=sums["n"] * answer, minlength=n_groups) / count
+    return kernel_result(rate, variance, count, total, n_eff, unweighted)
+
+
+def kernel_result(rate: np.ndarray, variance: np.ndarray, count: np.ndarray, total: np.ndarray,
+                  n_eff: np.ndarray, unweighted: np.ndarray) -> dict[str, np.ndarray]:
+    """The arrays every proportion kernel returns, NaN (or 0 for ``n_eff``) for groups without an answer."""
     empty = count == 0
     return {
         "rate": np.where(empty, np.nan, rate),

@@ -35,7 +35,7 @@ from typing import Any, TypeAlias
 import numpy as np
 import pandas as pd
 
-from .calibration import calibrated_kernel
+from .calibration import calibrated_kernel, kernel_result
 from .grouping import group_codes
 from .indices import likert_codes
 from .intervals import interval, verdicts
@@ -320,15 +320,7 @@ def proportion_kernel(
         variance = (correction * size / (size - 1) * (q - s * s / size)).sum(axis=1)
         n_eff = total**2 / d_h.sum(axis=1)
         unweighted = count_hy[:, :, 1].sum(axis=1) / count
-    empty = count == 0
-    return {
-        "rate": np.where(empty, np.nan, rate),
-        "se": np.where(empty, np.nan, np.sqrt(np.maximum(variance, 0.0))),
-        "n": count.astype(np.int64),
-        "n_eff": np.where(empty, 0.0, n_eff),
-        "unweighted_rate": np.where(empty, np.nan, unweighted),
-        "weight_total": total,
-    }
+    return kernel_result(rate, variance, count, total, n_eff, unweighted)
 
 
 def _targets(target: float | Mapping[Any, float], keys: pd.DataFrame) -> np.ndarray:

@@ -20,13 +20,13 @@ from analysis.margins import with_not_stated
 from analysis.simulation import SimulatedSurvey, simulate_survey
 from analysis.weights import design_weights, rake
 
-from .conftest import raw_frame, run_r
+from .conftest import R_RATES, compare_rates, raw_frame, run_r
 
 pytestmark = pytest.mark.rlang
 
 MARGINS = ["gender", "age_group", "ethnicity"]
 
-SCRIPT = r"""
+SCRIPT = R_RATES + r"""
 suppressMessages(library(survey))
 options(survey.lonely.psu = "fail")
 sat <- function(x) ifelse(is.na(x), NA, as.numeric(x %in% 4:5))
@@ -43,27 +43,18 @@ margins <- c("gender", "age_group", "ethnicity")
 raking <- function(design, total) rake(design, lapply(margins, function(v) as.formula(paste0("~", v))),
                                        lapply(margins, pop, total = total),
                                        control = list(maxit = 1000, epsilon = 1e-13))
-out <- function(design, by, variable, name) {
-  f <- as.formula(paste0("~", variable))
-  g <- as.formula(paste0("~", by))
-  est <- svyby(f, g, design, svymean, na.rm = TRUE)
-  ci <- svyby(f, g, design, svyciprop, method = "logit", df = Inf, vartype = "ci", na.rm = TRUE)
-  write.csv(data.frame(group = est[[by]], rate = est[[variable]], se = SE(est), ci_low = ci$ci_l,
-                       ci_high = ci$ci_u), paste0(name, ".csv"), row.names = FALSE)
-}
-
 # Raked design: SEs that take the calibration into account.
 raked <- raking(svydesign(ids = ~1, weights = ~base, data = d), sum(d$base))
 write.csv(data.frame(w = weights(raked)), "raked_weights.csv", row.names = FALSE)
-out(raked, "unit_id", "sat", "raked_unit")
-out(raked, "sector", "sat", "raked_sector")
-out(raked, "sector", "fee", "raked_fee")
+rates(raked, "unit_id", "sat", "raked_unit")
+rates(raked, "sector", "sat", "raked_sector")
+rates(raked, "sector", "fee", "raked_fee")
 
 # Finite population correction: strata = units, fpc = service volume.
 fpc <- svydesign(ids = ~1, strata = ~unit_id, fpc = ~service_volume, weights = ~base, data = d)
-out(fpc, "sector", "sat", "fpc_sector")
-out(fpc, "gender", "sat", "fpc_gender")
-out(raking(fpc, sum(d$base)), "sector", "sat", "fpc_raked_sector")
+rates(fpc, "sector", "sat", "fpc_sector")
+rates(fpc, "gender", "sat", "fpc_gender")
+rates(raking(fpc, sum(d$base)), "sector", "sat", "fpc_raked_sector")
 
 # "Not stated" category for respondents without a gender (margins with the estimated share).
 m <- read.csv("margins_ns.csv", stringsAsFactors = FALSE)
@@ -71,7 +62,7 @@ ns <- raking(svydesign(ids = ~1, weights = ~base, data = read.csv("in_ns.csv", s
              na.strings = "")), sum(d$base))
 ns$variables$sat <- sat(ns$variables$overall)
 write.csv(data.frame(w = weights(ns)), "ns_weights.csv", row.names = FALSE)
-out(ns, "sector", "sat", "ns_sector")
+rates(ns, "sector", "sat", "ns_sector")
 
 # Change between two independent campaigns: difference of svymeans, variances added.
 e <- read.csv("later.csv", stringsAsFactors = FALSE, na.strings = "")
@@ -133,33 +124,19 @@ def case(small_survey: SimulatedSurvey, small_frame: pd.DataFrame, tmp_path_fact
     return df, extra, directory
 
 
-def _compare(ours: pd.DataFrame, group: str, reference: Path) -> None:
-    theirs = pd.read_csv(reference)
-    ours = ours[ours["withheld"].isna()].reset_index(drop=True)
-    assert ours[group].astype(str).tolist() == theirs["group"].astype(str).tolist()
-    np.testing.assert_allclose(ours["rate"], theirs["rate"], rtol=0, atol=1e-9)
-    np.testing.assert_allclose(ours["se"], theirs["se"], rtol=1e-6)
-    # R's svyciprop refits a model inside each domain of a raked design and returns NaN for some units; where
-    # it gives an interval, ours is the same.
-    given = theirs["ci_low"].notna().to_numpy()
-    assert given.sum() >= len(theirs) - 2
-    np.testing.assert_allclose(ours["ci_low"][given], theirs["ci_low"][given], rtol=0, atol=1e-6)
-    np.testing.assert_allclose(ours["ci_high"][given], theirs["ci_high"][given], rtol=0, atol=1e-6)
-
-
 @pytest.mark.parametrize("by", ["unit_id", "sector"])
 def test_calibrated_rates_equal_r_on_the_raked_design(case: tuple, by: str) -> None:
     df, _, directory = case
     np.testing.assert_allclose(df["w"], pd.read_csv(directory / "raked_weights.csv")["w"], rtol=1e-8)
     ours = satisfaction_rates(df, weight="w", by=by, calibration=MARGINS)
-    _compare(ours, by, directory / f"raked_{'unit' if by == 'unit_id' else by}.csv")
+    compare_rates(ours, by, directory / f"raked_{'unit' if by == 'unit_id' else by}.csv")
     fixed = satisfaction_rates(df, weight="w", by=by)
     assert not np.allclose(fixed["se"], ours["se"], rtol=1e-3)  # the calibration does change the SEs
 
 
 def test_calibrated_share_yes_equals_r(case: tuple) -> None:
     df, _, directory = case
-    _compare(share_yes(df, "informal_fee", weight="w", by="sector", calibration=MARGINS), "sector",
+    compare_rates(share_yes(df, "informal_fee", weight="w", by="sector", calibration=MARGINS), "sector",
              directory / "raked_fee.csv")
 
 
@@ -167,7 +144,7 @@ def test_calibrated_share_yes_equals_r(case: tuple) -> None:
 def test_finite_population_correction_equals_r(case: tuple, by: str) -> None:
     df, _, directory = case
     ours = satisfaction_rates(df, weight="base", by=by, strata="unit_id", fpc="service_volume")
-    _compare(ours, by, directory / f"fpc_{by}.csv")
+    compare_rates(ours, by, directory / f"fpc_{by}.csv")
     assert ours.attrs["notes"] == []
     without = satisfaction_rates(df, weight="base", by=by, strata="unit_id")
     assert (ours["se"] < without["se"]).all()
@@ -177,7 +154,7 @@ def test_fpc_with_raking_equals_r(case: tuple) -> None:
     df, _, directory = case
     ours = satisfaction_rates(df, weight="w", by="sector", strata="unit_id", fpc="service_volume",
                               calibration=MARGINS)
-    _compare(ours, "sector", directory / "fpc_raked_sector.csv")
+    compare_rates(ours, "sector", directory / "fpc_raked_sector.csv")
 
 
 def test_not_stated_category_keeps_everyone_and_equals_r(case: tuple, small_survey: SimulatedSurvey) -> None:
@@ -191,7 +168,7 @@ def test_not_stated_category_keeps_everyone_and_equals_r(case: tuple, small_surv
     weights = rake(filled, extra["margins_ns"], df["base"])
     np.testing.assert_allclose(weights, pd.read_csv(directory / "ns_weights.csv")["w"], rtol=1e-8)
     filled = filled.assign(w=weights)
-    _compare(satisfaction_rates(filled, weight="w", by="sector", calibration=MARGINS), "sector",
+    compare_rates(satisfaction_rates(filled, weight="w", by="sector", calibration=MARGINS), "sector",
              directory / "ns_sector.csv")
 
 
