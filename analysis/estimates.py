@@ -83,7 +83,8 @@ def satisfaction_rates(
     target : float, Mapping or None
         Target rate, or ``{group key: target}`` (tuples for several ``by`` columns).
     min_n : int
-        Groups with fewer valid answers get NaN estimates and a ``withheld`` reason.
+        Groups with fewer valid answers of positive weight get NaN estimates and a ``withheld`` reason; a
+        group whose answers all have weight 0 gets the reason :data:`ZERO_WEIGHTS`.
     ci : {"logit", "wilson"}
         ``"logit"``: as R ``svyciprop(method="logit", df=Inf)`` (Wilson on the effective n where the rate is 0
         or 1); ``"wilson"``: Wilson on Kish's effective sample size.
@@ -203,11 +204,14 @@ def _rates(
     table["n"] = result["n"]
     table["n_eff"] = result["n_eff"]
     table["unweighted_rate"] = result["unweighted_rate"]
-    few = result["n"] < min_n
-    weightless = ~few & ~(result["weight_total"] > 0)
+    # A group is withheld when too few answers carry weight: answers of units left out (weight 0) don't count.
+    inside = valid & (group >= 0) & (w > 0)
+    weighted_n = np.bincount(group[inside], minlength=len(keys))
+    weightless = (result["n"] > 0) & ~(result["weight_total"] > 0)
+    few = ~weightless & (weighted_n < min_n)
     table.loc[few | weightless, ["rate", "se", "ci_low", "ci_high", "unweighted_rate"]] = np.nan
     table["n_eff"] = np.where(weightless, 0.0, table["n_eff"])
-    reasons = [f"fewer than {min_n} respondents" if f else ZERO_WEIGHTS if z else None
+    reasons = [ZERO_WEIGHTS if z else f"fewer than {min_n} respondents" if f else None
                for f, z in zip(few, weightless, strict=True)]
     table["withheld"] = pd.array(reasons, dtype="string")
     if target is not None:

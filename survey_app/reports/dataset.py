@@ -5,12 +5,18 @@ from the very same frame. The weight is :func:`analysis.design_weights` with eac
 unit that served 10 000 people counts for more of a sector's rate than one that served 300, whatever the
 number of respondents each had. Inside one unit the weight is constant, so a unit's own rate is its plain
 share of satisfied respondents.
+
+A unit without a usable volume (none, or 0) gets weight 0: it is listed with a note and left out of the
+weighted totals, instead of failing every report of the campaign. A unit whose volume is smaller than its
+respondents counts each respondent once (weight 1), also with a note (``volume_notes``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import select
 
@@ -22,6 +28,8 @@ from ..questionnaire_registry import registry
 from .cache import fingerprint, report_cache
 
 WEIGHT = "weight"
+#: Columns of the stratified design of the reports: the unit, and its service volume for the FPC.
+STRATUM, STRATUM_SIZE = "stratum", "stratum_size"
 UNIT_COLUMNS = ("unit_id", "code", "name", "sector", "level", "district", "questionnaire_id", "service_volume",
                 "target")
 
@@ -34,6 +42,7 @@ class CampaignData:
     frame: pd.DataFrame
     units: pd.DataFrame
     key: tuple[int, int, int]
+    volume_notes: Mapping[int, str] = field(default_factory=dict)
 
     def unit(self, unit_id: int) -> pd.Series:
         return self.units.loc[self.units["unit_id"] == unit_id].iloc[0]
@@ -52,12 +61,35 @@ def campaign_data(campaign_id: int) -> CampaignData:
 def _load(campaign_id: int, key: tuple[int, int, int]) -> CampaignData:
     units = campaign_units(campaign_id)
     frame = read_database(db.engine, campaign_id, registry())
+    notes: dict[int, str] = {}
     if len(frame):
         frame = frame.copy()
-        frame[WEIGHT] = design_weights(frame, "service_volume").to_numpy()
+        weights = design_weights(frame, "service_volume", unusable="note")
+        frame[WEIGHT] = weights.to_numpy()
+        notes = {int(u): reason for u, reason in weights.attrs["volume_notes"].items()}
+        frame[STRATUM], frame[STRATUM_SIZE] = design_strata(frame)
     else:
         frame = frame.assign(**{WEIGHT: pd.Series(dtype=float)})
-    return CampaignData(campaign_id, frame, units, key)
+    return CampaignData(campaign_id, frame, units, key, notes)
+
+
+def design_strata(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Each response's stratum (its unit) and the stratum's population size (the unit's service volume).
+
+    Every unit's respondents are a sample of the people it served, so the variance is computed within units
+    with the finite population correction :math:`1 - n_u/N_u` (``analysis.satisfaction_rates(strata=...,
+    fpc=...)``). A unit with a single respondent cannot show its own variability: such units are pooled into
+    one stratum without correction (collapsed strata; Wolter 2007, section 2.5), and if there is only one such
+    respondent the design is taken as unstratified (stratum 0 for all, no correction).
+    """
+    units = frame["unit_id"].to_numpy()
+    codes, counts = np.unique(units, return_inverse=True, return_counts=True)[1:]
+    single = counts[codes] == 1
+    volume = pd.to_numeric(frame["service_volume"], errors="coerce").to_numpy(dtype=float)
+    if np.count_nonzero(single) == 1:
+        return np.zeros(len(frame), dtype=np.int64), np.full(len(frame), np.nan)
+    stratum = np.where(single, -1, codes).astype(np.int64)
+    return stratum, np.where(single, np.nan, volume)
 
 
 def campaign_units(campaign_id: int) -> pd.DataFrame:

@@ -15,7 +15,7 @@ import pandas as pd
 from analysis import satisfaction_rates
 
 from ..models import Campaign
-from .dataset import WEIGHT, CampaignData, campaign_data, earlier_campaigns, sector_targets
+from .dataset import STRATUM, STRATUM_SIZE, WEIGHT, CampaignData, campaign_data, earlier_campaigns, sector_targets
 
 #: Smallest group whose figures, chart bars or comments are shown (the province's small-cell rule).
 MIN_GROUP = 5
@@ -100,9 +100,17 @@ def sort_table(table: pd.DataFrame, sort: str | None, allowed: Iterable[str], de
 
 
 def _rates(data: CampaignData, by: str | list[str], target: dict) -> pd.DataFrame:  # type: ignore[type-arg]
+    """Rates of the groups (stratified by unit, with the finite population correction), and their respondents.
+
+    ``respondents`` counts every response of the group; ``n`` the valid answers to the overall question.
+    """
+    columns = [by] if isinstance(by, str) else list(by)
     if len(data.frame) == 0 or ITEM not in data.frame.columns:
-        return pd.DataFrame(columns=[by] if isinstance(by, str) else by)
-    return satisfaction_rates(data.frame, item=ITEM, weight=WEIGHT, by=by, target=target, min_n=MIN_GROUP)
+        return pd.DataFrame(columns=columns)
+    rates = satisfaction_rates(data.frame, item=ITEM, weight=WEIGHT, by=by, target=target, min_n=MIN_GROUP,
+                               strata=STRATUM, fpc=STRATUM_SIZE)
+    respondents = data.frame.groupby(columns, observed=True).size().rename("respondents").reset_index()
+    return rates.merge(respondents, on=columns, how="left")
 
 
 def _fill_empty(table: pd.DataFrame) -> pd.DataFrame:
@@ -111,6 +119,8 @@ def _fill_empty(table: pd.DataFrame) -> pd.DataFrame:
         if column not in table.columns:
             table[column] = float("nan")
     table["n"] = table["n"].fillna(0).astype("int64") if "n" in table.columns else 0
+    respondents = table["respondents"] if "respondents" in table.columns else pd.Series(0, index=table.index)
+    table["respondents"] = respondents.fillna(0).astype("int64")
     withheld = table["withheld"] if "withheld" in table.columns else pd.Series(pd.NA, index=table.index)
     table["withheld"] = withheld.astype("string").mask(table["n"] < MIN_GROUP, f"fewer than {MIN_GROUP} respondents")
     verdict = table["verdict"] if "verdict" in table.columns else pd.Series(pd.NA, index=table.index)
