@@ -58,7 +58,9 @@ def calibrated_kernel(
     square_hk = np.bincount(hk, weights=w * w, minlength=n_strata * n_cells).reshape(n_strata, n_cells)
     count_k = np.bincount(cell, minlength=n_cells).astype(float)
     # Sums over the valid answers of each group, per (group, stratum, cell, answer), on the present bins only.
-    inside = valid & (group >= 0)
+    # Answers of weight 0 (units left out) have z = 0 and no part in the sums; they still count in n_k.
+    inside = valid & (group >= 0) & (w > 0)
+    answered = valid & (group >= 0)
     positive = y[inside] > 0.5
     key = ((group[inside].astype(np.int64) * n_strata + stratum[inside]) * n_cells + cell[inside]) * 2 + positive
     bins, index = np.unique(key, return_inverse=True)
@@ -71,7 +73,8 @@ def calibrated_kernel(
     b_stratum = (rest // n_cells) % n_strata
     b_group = rest // (n_cells * n_strata)
     total = np.bincount(b_group, weights=sums["w"], minlength=n_groups)
-    count = np.bincount(b_group, weights=sums["n"], minlength=n_groups)
+    count = np.bincount(group[answered], minlength=n_groups).astype(float)
+    weighted_count = np.bincount(b_group, weights=sums["n"], minlength=n_groups)
     with np.errstate(divide="ignore", invalid="ignore"):
         rate = np.bincount(b_group, weights=sums["w"] * answer, minlength=n_groups) / total
         p = np.nan_to_num(rate[b_group])
@@ -96,7 +99,7 @@ def calibrated_kernel(
         variance = (scale * (q - s * s / size_h)).sum(axis=1)
         squares = np.bincount(b_group, weights=sums["w2"], minlength=n_groups)
         n_eff = total**2 / squares
-        unweighted = np.bincount(b_group, weights=sums["n"] * answer, minlength=n_groups) / count
+        unweighted = np.bincount(b_group, weights=sums["n"] * answer, minlength=n_groups) / weighted_count
     return kernel_result(rate, variance, count, total, n_eff, unweighted)
 
 

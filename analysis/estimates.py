@@ -187,8 +187,6 @@ def _rates(
     notes: list[str] = []
     fraction = None if fpc is None else _sampling_fractions(df, fpc, stratum, stratum_keys, strata, notes)
     if calibration:
-        if np.any(w <= 0):
-            raise ValueError("calibration: raked weights are positive; some weights here are 0")
         margin_codes = [_margin_codes(df, column) for column in calibration]
         size = np.bincount(stratum).astype(float)
         if np.any(size == 1):

@@ -14,20 +14,25 @@ respondents counts each respondent once (weight 1), also with a note (``volume_n
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import select
 
-from analysis import design_weights, read_database
+from analysis import design_weights, rake, read_database
+from analysis.margins import with_not_stated
 
 from ..extensions import db
 from ..models import Campaign, CampaignUnit, Unit
 from ..questionnaire_registry import registry
 from .cache import fingerprint, report_cache
+from .census import CensusMargins, load_margins, margins_path
 
 WEIGHT = "weight"
+DESIGN_WEIGHT = "design_weight"
+#: Prefix of the raking variables as raked on (with the "not stated" category filled in).
+CALIBRATED = "raked_on_"
 #: Columns of the stratified design of the reports: the unit, and its service volume for the FPC.
 STRATUM, STRATUM_SIZE = "stratum", "stratum_size"
 UNIT_COLUMNS = ("unit_id", "code", "name", "sector", "level", "district", "questionnaire_id", "service_volume",
@@ -43,6 +48,12 @@ class CampaignData:
     units: pd.DataFrame
     key: tuple[int, int, int]
     volume_notes: Mapping[int, str] = field(default_factory=dict)
+    #: The columns the weight was raked on (empty: design weights only), the census source and the share of
+    #: respondents without a value per variable (their "not stated" category, see analysis.margins).
+    calibration: tuple[str, ...] = ()
+    census_source: str | None = None
+    not_stated: Mapping[str, float] = field(default_factory=dict)
+    raking_problem: str | None = None
 
     def unit(self, unit_id: int) -> pd.Series:
         return self.units.loc[self.units["unit_id"] == unit_id].iloc[0]
@@ -55,7 +66,9 @@ class CampaignData:
 def campaign_data(campaign_id: int) -> CampaignData:
     """The campaign's data, cached until a response arrives or a service volume changes."""
     key = fingerprint(campaign_id)
-    return report_cache().get_or_build(("data", campaign_id, key), lambda: _load(campaign_id, key))
+    path = margins_path(campaign_id)
+    stamp = path.stat().st_mtime_ns if path.is_file() else 0
+    return report_cache().get_or_build(("data", campaign_id, key, stamp), lambda: _load(campaign_id, key))
 
 
 def _load(campaign_id: int, key: tuple[int, int, int]) -> CampaignData:
@@ -70,7 +83,29 @@ def _load(campaign_id: int, key: tuple[int, int, int]) -> CampaignData:
         frame[STRATUM], frame[STRATUM_SIZE] = design_strata(frame)
     else:
         frame = frame.assign(**{WEIGHT: pd.Series(dtype=float)})
-    return CampaignData(campaign_id, frame, units, key, notes)
+    data = CampaignData(campaign_id, frame, units, key, notes)
+    census = load_margins(campaign_id)
+    return data if census is None or not len(frame) else _raked(data, census)
+
+
+def _raked(data: CampaignData, census: CensusMargins) -> CampaignData:
+    """The data with its weight raked to the census margins (design weights kept as ``design_weight``).
+
+    Respondents who skipped a weighting question keep their place in a "not stated" category whose share is
+    estimated from the design-weighted sample (:func:`analysis.margins.with_not_stated`). When raking is
+    impossible (e.g. a census category without any respondent), the reports stay design-weighted and say why.
+    """
+    frame = data.frame
+    try:
+        filled, margins, estimated = with_not_stated(frame, census.margins, frame[WEIGHT])
+        raked = rake(filled, margins, frame[WEIGHT])
+    except ValueError as error:
+        return replace(data, census_source=census.source, raking_problem=str(error))
+    columns = {variable: f"{CALIBRATED}{variable}" for variable in margins}
+    out = frame.assign(**{DESIGN_WEIGHT: frame[WEIGHT], WEIGHT: raked.to_numpy()}, **{
+        columns[v]: filled[v].astype(str).to_numpy() for v in margins})
+    return replace(data, frame=out, calibration=tuple(columns.values()), census_source=census.source,
+                   not_stated=estimated)
 
 
 def design_strata(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:

@@ -19,9 +19,9 @@ from analysis.drivers import drivers
 
 from ..models import Campaign
 from ..questionnaire_registry import registry
-from .dataset import STRATUM, WEIGHT, CampaignData, campaign_data, earlier_campaigns
+from .dataset import DESIGN_WEIGHT, STRATUM, WEIGHT, CampaignData, campaign_data, earlier_campaigns
 from .table import Column, Table
-from .tables import sector_rates
+from .tables import sector_rates, sector_rates_with
 from .unit_tables import DIMENSIONS
 
 CHANGE_VERDICTS = {IMPROVED: _l("Improved"), WORSE: _l("Worse"), NO_CLEAR_CHANGE: _l("No clear change")}
@@ -96,3 +96,47 @@ def _refusal(note: str) -> str:
     if "same score for every respondent" in note:
         return _("An element got the same score from everyone, so it cannot be compared.")
     return _("One element separates satisfied from unsatisfied respondents perfectly; no model is shown.")
+
+
+METHOD_COLUMNS = (
+    Column("sector", _l("Sector"), "sector"),
+    Column("rate_design", _l("Weighted by units' volumes"), "percent"),
+    Column("se_design", _l("Its standard error (points)"), "number"),
+    Column("rate_raked", _l("Also raked to the census"), "percent"),
+    Column("se_raked", _l("Its standard error (points)"), "number"),
+    Column("n", _l("Valid answers to the overall question"), "count"),
+    Column("withheld", _l("Note"), "withheld"),
+)
+
+
+def weighting_caption(data: CampaignData) -> str:
+    """How the figures are weighted, with the census source when they are raked."""
+    if data.calibration:
+        text = _("Weighted by the number of people each unit served, then raked to the census shares of %(variables)s "
+                 "(source: %(source)s).", variables=", ".join(v.split("_on_")[-1] for v in data.calibration),
+                 source=data.census_source)
+        if data.not_stated:
+            shares = ", ".join(f"{v} {share:.1%}" for v, share in data.not_stated.items())
+            text += " " + _("Respondents who did not state a weighting variable form their own group, with its "
+                            "share estimated from the sample (%(shares)s).", shares=shares)
+        return text
+    if data.raking_problem:
+        return _("Census margins are set (source: %(source)s) but could not be used, so the figures are weighted by "
+                 "units' volumes only: %(problem)s", source=data.census_source, problem=data.raking_problem)
+    return _("Weighted by the number of people each unit served; no census margins are set for this campaign.")
+
+
+def methods_table(data: CampaignData) -> Table | None:
+    """Design-weighted and raked sector rates side by side (the methods appendix), when the data are raked."""
+    if not data.calibration:
+        return None
+    design = sector_rates_with(data, DESIGN_WEIGHT)
+    raked = sector_rates(data)
+    table = raked[["sector", "n", "withheld"]].copy()
+    table["rate_design"] = design["rate"].to_numpy()
+    table["se_design"] = design["se"].to_numpy() * 100
+    table["rate_raked"] = raked["rate"].to_numpy()
+    table["se_raked"] = raked["se"].to_numpy() * 100
+    caption = _l("The standard errors of the raked rates take the raking into account, as R's survey package "
+                 "does for a raked design; both are stratified by unit with the finite population correction.")
+    return Table("methods", _l("Methods: design-weighted and raked rates"), METHOD_COLUMNS, table, caption=caption)

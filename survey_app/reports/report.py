@@ -45,9 +45,10 @@ class ProvinceReport:
     trend: Table | None
     change: Table | None = None
     drivers: Table | None = None
+    methods: Table | None = None
 
     def tables(self) -> dict[str, Table]:
-        found = (self.sectors, self.units, self.districts, self.trend, self.change, self.drivers)
+        found = (self.sectors, self.units, self.districts, self.trend, self.change, self.drivers, self.methods)
         return {t.name: t for t in found if t is not None}
 
 
@@ -89,14 +90,14 @@ def province_report(campaign: Campaign, unit_ids: Iterable[int] | None = None,
     if unit_ids is not None:
         return ProvinceReport(campaign, units, None, None, None)
     sectors = Table("sectors", _l("Sectors"), (Column("sector", _l("Sector"), "sector"), *RATE_COLUMNS),
-                    tables.sector_rates(data))
+                    tables.sector_rates(data), caption=findings.weighting_caption(data))
     districts = Table("districts", _l("Districts"),
                       (Column("district", _l("District")), Column("sector", _l("Sector"), "sector"), *RATE_COLUMNS),
                       tables.district_rates(data))
     trend = Table("trend", _l("Trend"), (Column("campaign", _l("Campaign")), Column("sector", _l("Sector"), "sector"),
                                         *RATE_COLUMNS), tables.sector_trend(campaign))
     return ProvinceReport(campaign, units, sectors, districts, trend, findings.change_table(campaign),
-                          findings.drivers_table(data))
+                          findings.drivers_table(data), findings.methods_table(data))
 
 
 def unit_report(campaign: Campaign, unit_id: int, include_hidden: bool = False) -> UnitReport:
