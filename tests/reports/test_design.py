@@ -61,3 +61,37 @@ def test_what_to_fix_first_says_why_there_is_no_model_on_few_answers(admin: Flas
     assert "What to fix first" in page
     assert "not proof that improving an element would raise satisfaction" in page
     assert "Too few answers to tell which element matters most." in page
+
+
+def _set_margins(runner, tmp_path, campaign_id: int, margins: str, source: str = "Census 2019, table 1.3"):  # type: ignore[no-untyped-def]
+    path = tmp_path / "census.yaml"
+    path.write_text(margins, encoding="utf-8")
+    return runner.invoke(args=["margins", "set", str(campaign_id), str(path), "--source", source])
+
+
+def test_reports_are_raked_to_the_census_margins_with_the_source_cited(app: Flask, runner, admin: FlaskClient,  # type: ignore[no-untyped-def]
+                                                                      province: Province, tmp_path) -> None:
+    # Only one-stop respondents state a gender (all "female"); health's form does not ask it. Their "not stated"
+    # share is estimated from the design weights, so a margin of 100 % women among those who state it leaves the
+    # weights as they are: the raked rates equal the design-weighted ones (one-stop 450/650 = 69.2 %).
+    done = _set_margins(runner, tmp_path, province.campaign_id, "gender: {female: 1.0}\n")
+    assert done.exit_code == 0, done.output
+    page = admin.get(f"/reports/{province.campaign_id}/?lang=en").get_data(as_text=True)
+    assert "raked to the census shares of gender (source: Census 2019, table 1.3)" in page
+    assert "Methods: design-weighted and raked rates" in page
+    rows = {r["Sector"]: r for r in _csv(admin, f"/reports/{province.campaign_id}/tables/methods.csv?lang=en")}
+    assert float(rows["One-stop shop"]["Weighted by units' volumes (%)"]) == pytest.approx(69.2)
+    assert float(rows["One-stop shop"]["Also raked to the census (%)"]) == pytest.approx(69.2)
+
+
+def test_impossible_margins_leave_the_reports_design_weighted_and_say_why(runner, admin: FlaskClient,  # type: ignore[no-untyped-def]
+                                                                          province: Province, tmp_path) -> None:
+    done = _set_margins(runner, tmp_path, province.campaign_id, "gender: {female: 0.5, male: 0.5}\n")
+    assert done.exit_code == 0
+    page = admin.get(f"/reports/{province.campaign_id}/?lang=en").get_data(as_text=True)
+    assert "could not be used, so the figures are weighted by units" in page
+    assert "have a population share but no respondent" in page
+    assert "69.2%" in page
+    refused = _set_margins(runner, tmp_path, province.campaign_id, "gender: {female: 0.5, male: 0.4}\n")
+    assert refused.exit_code != 0 and "shares sum to 0.9" in refused.output
+    assert _set_margins(runner, tmp_path, province.campaign_id, "gender: {female: 1}\n", source=" ").exit_code != 0
