@@ -129,3 +129,17 @@ def test_change_gives_a_reason_where_a_campaign_has_no_estimate() -> None:
     assert table["verdict"].tolist()[:2] == ["improved", "no_clear_change"]
     assert pd.isna(table.loc[2, "verdict"]) and "one of the campaigns" in table.loc[2, "reason"]
     assert table.loc[3, "reason"] == "not surveyed in the earlier campaign"
+
+
+def test_report_weights_keep_respondents_without_a_weighting_variable() -> None:
+    from analysis.report import report_weights
+
+    df = pd.DataFrame({"unit_id": [1, 1, 1, 2, 2], "service_volume": [30, 30, 30, 20, 20],
+                       "gender": ["female", "male", None, "female", "male"]})
+    weights = report_weights(df, {"gender": {"female": 0.5, "male": 0.5}})
+    # Design weights 10, 10, 10, 10, 10: the one without a gender is 10/50 = 20 % "not stated" and keeps its
+    # weight; the others are raked to 40 % women and 40 % men: 20 each side over two respondents = 10 each.
+    assert weights.tolist() == pytest.approx([10, 10, 10, 10, 10])
+    weights = report_weights(df.assign(gender=["female", "female", None, "female", "male"]),
+                             {"gender": {"female": 0.5, "male": 0.5}})
+    assert weights.tolist() == pytest.approx([20 / 3, 20 / 3, 10, 20 / 3, 20])
