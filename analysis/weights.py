@@ -17,6 +17,7 @@ raking and calibration.)
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeAlias
 
@@ -78,7 +79,8 @@ def design_weights(
         Column identifying the unit.
     unusable : {"raise", "note"}
         What to do with a unit whose volume is missing or not positive, or smaller than its respondents.
-        ``"raise"``: a ``ValueError`` naming the units. ``"note"``: the first kind gets weight 0 (it is left
+        ``"raise"``: a ``ValueError`` naming the units of the first kind, a ``UserWarning`` naming those of the
+        second (their weights, below 1, are kept). ``"note"``: the first kind gets weight 0 (it is left
         out of every weighted total, its own unweighted figures stay available) and the second weight 1 (its
         volume is taken to be its respondents, so that no respondent counts for less than one person); both
         are listed in ``result.attrs["volume_notes"]`` as ``{unit: "missing" | "smaller_than_respondents"}``.
@@ -114,10 +116,10 @@ def design_weights(
         raise ValueError(f"unit_volumes: units {units[missing].tolist()[:10]} have no positive service volume; "
                          "give one for each unit")
     if unusable == "raise" and small.any():
-        raise ValueError(f"unit_volumes: units {units[small].tolist()[:10]} have a service volume smaller than "
-                         "their respondents; correct the volume")
+        warnings.warn(f"unit_volumes: units {units[small].tolist()[:10]} have a service volume smaller than their "
+                      "respondents, so their respondents get weights below 1; check the volumes", stacklevel=2)
     with np.errstate(divide="ignore", invalid="ignore"):
-        per_unit = np.where(missing, 0.0, np.where(small, 1.0, volumes / counts))
+        per_unit = np.where(missing, 0.0, np.where(small & (unusable == "note"), 1.0, volumes / counts))
     weights = pd.Series(per_unit[codes], index=df.index, name="design_weight")
     notes = {u: "missing" for u in units[missing].tolist()} | {u: SMALL_VOLUME for u in units[small].tolist()}
     weights.attrs["volume_notes"] = notes

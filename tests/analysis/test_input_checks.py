@@ -70,8 +70,9 @@ def test_design_weights_note_units_without_a_usable_volume() -> None:
     weights = design_weights(df, "service_volume", unusable="note")
     assert weights.tolist() == [50, 50, 0, 0, 1, 1, 1]
     assert weights.attrs["volume_notes"] == {2: "missing", 3: "smaller_than_respondents"}
-    with pytest.raises(ValueError, match=r"units \[3\] have a service volume smaller than their respondents"):
-        design_weights(df.query("unit_id != 2"), "service_volume")
+    with pytest.warns(UserWarning, match=r"units \[3\] have a service volume smaller than their respondents"):
+        kept = design_weights(df.query("unit_id != 2"), "service_volume")
+    assert kept.tolist() == pytest.approx([50, 50, 2 / 3, 2 / 3, 2 / 3])
 
 
 def test_fpc_notes_strata_without_a_usable_population_size() -> None:
