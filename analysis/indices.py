@@ -119,6 +119,36 @@ def sipas_index(
     return table
 
 
+def sipas_element_average(
+    df: pd.DataFrame,
+    items: Items,
+    weight: Weight = None,
+    by: str | Sequence[str] | None = None,
+    satisfied: Collection[int] = (4, 5),
+) -> pd.DataFrame:
+    """Element-averaged SIPAS-style index: the share satisfied of each item (criterion), averaged within each
+    element (dimension), then the elements averaged, per group (0-1).
+
+    .. math:: I = \\frac{1}{E} \\sum_e \\frac{1}{K_e} \\sum_{k \\in e} \\hat p_k
+
+    This is one reading of the Ministry of Home Affairs' method (QĐ 2640/QĐ-BNV 2017, continued by QĐ
+    1001/QĐ-BNV 2023) that gives every element the same weight whatever its number of questions; it has not
+    been checked against the decisions' text here, so it is kept under its own name beside :func:`sipas_index`
+    (all answers pooled). Items without an answer in the group are left out of their element's mean; an
+    element without any answer makes the group's index NaN (``elements`` says how many were averaged).
+    """
+    mapping = satisfaction_items(items)
+    per_item = {item_id: item_id for item_id in mapping}
+    total, happy, _, _, keys = _sums(df, per_item, list(mapping), weight, by, satisfied)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        shares = pd.DataFrame(happy / total, columns=list(mapping))
+    elements = shares.T.groupby(pd.Series(mapping)).mean().T  # NaN items are skipped within an element
+    table = keys.copy()
+    table["sipas_element_average"] = elements.mean(axis=1, skipna=False).to_numpy()
+    table["elements"] = elements.notna().sum(axis=1).to_numpy()
+    return table
+
+
 def likert_distribution(df: pd.DataFrame, items: Sequence[str], weight: Weight = None) -> pd.DataFrame:
     """Weighted share of each answer 1..5 per item (rows ``items``, columns 1..5, plus ``n`` valid answers)."""
     w = weight_array(df, weight)
