@@ -35,7 +35,9 @@ from typing import Any, TypeAlias
 import numpy as np
 import pandas as pd
 
+from .calibration import calibrated_kernel, kernel_result
 from .grouping import group_codes
+from .indices import likert_codes
 from .intervals import interval, verdicts
 from .weights import Weight, weight_array
 
@@ -55,6 +57,8 @@ def satisfaction_rates(
     target: Target = None,
     min_n: int = 5,
     ci: str = "logit",
+    fpc: str | None = None,
+    calibration: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Weighted share of satisfied answers to a Likert item, per group, with SE, CI and verdict.
 
@@ -79,10 +83,20 @@ def satisfaction_rates(
     target : float, Mapping or None
         Target rate, or ``{group key: target}`` (tuples for several ``by`` columns).
     min_n : int
-        Groups with fewer valid answers get NaN estimates and a ``withheld`` reason.
+        Groups with fewer valid answers of positive weight get NaN estimates and a ``withheld`` reason; a
+        group whose answers all have weight 0 gets the reason :data:`ZERO_WEIGHTS`.
     ci : {"logit", "wilson"}
         ``"logit"``: as R ``svyciprop(method="logit", df=Inf)`` (Wilson on the effective n where the rate is 0
         or 1); ``"wilson"``: Wilson on Kish's effective sample size.
+    fpc : str or None
+        Column holding the population size :math:`N_h` of each stratum (of the whole sample without
+        ``strata``), e.g. the unit's service volume: each stratum's variance term is multiplied by
+        :math:`1 - n_h/N_h`, as R ``svydesign(ids=~1, strata=~s, fpc=~N, weights=~w)``. A stratum whose size is
+        missing, or smaller than its respondents, is treated as drawn from an unknown, large population (no
+        correction) and named in ``result.attrs["notes"]``.
+    calibration : sequence of str or None
+        The columns the weight was raked on (:func:`analysis.weights.rake`), in the order given there: the
+        SEs are those of R's ``svyby(..., rake(design, ...), svymean)`` (see :mod:`analysis.calibration`).
 
     Returns
     -------
@@ -90,13 +104,23 @@ def satisfaction_rates(
         The ``by`` columns, then ``rate, se, ci_low, ci_high, n, n_eff, unweighted_rate, withheld`` and, with a
         target, ``target, verdict`` (``meets`` if ci_low >= target, ``below`` if ci_high < target, else
         ``not_yet_known``). ``n`` counts valid answers, ``n_eff`` is Kish's effective sample size.
+        ``result.attrs["notes"]`` lists what the reader should know (strata without a usable size).
+
+    Raises
+    ------
+    ValueError
+        For answers outside the Likert codes 1..5 (naming the column and the values), among others.
     """
-    values = _column(df, item).to_numpy(dtype=float, na_value=np.nan)
+    _column(df, item)
     if isinstance(df[item].dtype, pd.BooleanDtype):
         raise ValueError(f"item: {item!r} is a yes/no item; use share_yes for it")
-    valid = ~np.isnan(values)
-    y = np.isin(values, np.asarray(list(satisfied), dtype=float)).astype(float)
-    return _rates(df, y, valid, weight, by, strata, level, target, min_n, ci)
+    codes = likert_codes(df, item)
+    accepted = {int(v) for v in satisfied} if all(float(v).is_integer() for v in satisfied) else set()
+    if not accepted or not accepted <= {1, 2, 3, 4, 5}:
+        raise ValueError(f"satisfied: answers must be among the Likert codes 1..5, not {sorted(satisfied)}")
+    valid = codes > 0
+    y = np.isin(codes, sorted(accepted)).astype(float)
+    return _rates(df, y, valid, weight, by, strata, level, target, min_n, ci, fpc, calibration)
 
 
 def share_yes(
@@ -109,6 +133,8 @@ def share_yes(
     target: Target = None,
     min_n: int = 5,
     ci: str = "logit",
+    fpc: str | None = None,
+    calibration: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Weighted share of "yes" to a yes/no item (e.g. "paid an informal fee"), as :func:`satisfaction_rates`.
 
@@ -121,10 +147,12 @@ def share_yes(
         text = column.astype("string")
         unexpected = sorted(set(text.dropna().unique()) - {"yes", "no"})
         if unexpected:
-            raise ValueError(f"item: {item!r} must hold booleans or 'yes'/'no', found {unexpected[:5]}")
+            raise ValueError(f"item {item!r}: values {unexpected[:5]} are not yes/no answers; "
+                             "it must hold booleans or 'yes'/'no'")
         values = text.map({"yes": 1.0, "no": 0.0}).to_numpy(dtype=float, na_value=np.nan)
     valid = ~np.isnan(values)
-    return _rates(df, np.where(valid, values, 0.0), valid, weight, by, strata, level, target, min_n, ci)
+    return _rates(df, np.where(valid, values, 0.0), valid, weight, by, strata, level, target, min_n, ci, fpc,
+                  calibration)
 
 
 def _column(df: pd.DataFrame, item: str) -> pd.Series:
@@ -144,6 +172,8 @@ def _rates(
     target: Target,
     min_n: int,
     ci: str,
+    fpc: str | None = None,
+    calibration: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Shared body of the public estimators: group, run the kernel, add intervals and verdicts."""
     if min_n < 1:
@@ -151,10 +181,20 @@ def _rates(
     w = weight_array(df, weight)
     columns = [] if by is None else ([by] if isinstance(by, str) else list(by))
     group, keys = group_codes(df, columns, "by")
-    stratum, _ = group_codes(df, [strata] if strata else [], "strata")
+    stratum, stratum_keys = group_codes(df, [strata] if strata else [], "strata")
     if strata and np.any(stratum < 0):
         raise ValueError(f"strata: {int(np.count_nonzero(stratum < 0))} respondent(s) have no {strata}")
-    result = proportion_kernel(y, valid, w, group, len(keys), stratum)
+    notes: list[str] = []
+    fraction = None if fpc is None else _sampling_fractions(df, fpc, stratum, stratum_keys, strata, notes)
+    if calibration:
+        margin_codes = [_margin_codes(df, column) for column in calibration]
+        size = np.bincount(stratum).astype(float)
+        if np.any(size == 1):
+            raise ValueError("strata: some strata have one respondent; merge them")
+        scale = size / (size - 1) * (1.0 if fraction is None else 1.0 - fraction)
+        result = calibrated_kernel(y, valid, w, group, len(keys), stratum, scale, margin_codes)
+    else:
+        result = proportion_kernel(y, valid, w, group, len(keys), stratum, fraction)
     low, high = interval(result["rate"], result["se"], result["n_eff"], level, ci)
     table = keys.copy()
     for name, values in (("rate", result["rate"]), ("se", result["se"]), ("ci_low", low), ("ci_high", high)):
@@ -162,15 +202,53 @@ def _rates(
     table["n"] = result["n"]
     table["n_eff"] = result["n_eff"]
     table["unweighted_rate"] = result["unweighted_rate"]
-    withheld = result["n"] < min_n
-    table.loc[withheld, ["rate", "se", "ci_low", "ci_high", "unweighted_rate"]] = np.nan
-    reason = f"fewer than {min_n} respondents"
-    table["withheld"] = pd.array([reason if flag else None for flag in withheld], dtype="string")
+    # A group is withheld when too few answers carry weight: answers of units left out (weight 0) don't count.
+    inside = valid & (group >= 0) & (w > 0)
+    weighted_n = np.bincount(group[inside], minlength=len(keys))
+    weightless = (result["n"] > 0) & ~(result["weight_total"] > 0)
+    few = ~weightless & (weighted_n < min_n)
+    table.loc[few | weightless, ["rate", "se", "ci_low", "ci_high", "unweighted_rate"]] = np.nan
+    table["n_eff"] = np.where(weightless, 0.0, table["n_eff"])
+    reasons = [ZERO_WEIGHTS if z else f"fewer than {min_n} respondents" if f else None
+               for f, z in zip(few, weightless, strict=True)]
+    table["withheld"] = pd.array(reasons, dtype="string")
     if target is not None:
         goals = _targets(target, keys)
         table["target"] = goals
         table["verdict"] = pd.array(verdicts(table["ci_low"], table["ci_high"], goals), dtype="string")
+    table.attrs["notes"] = notes
     return table
+
+
+#: Reason given for a group whose answers all carry a weight of 0 (e.g. units without a service volume).
+ZERO_WEIGHTS = "all its weights are 0 (no usable service volume)"
+
+
+def _margin_codes(df: pd.DataFrame, column: str) -> np.ndarray:
+    """Codes of a raking variable; every respondent needs a value, as for :func:`analysis.weights.rake`."""
+    codes, _ = group_codes(df, [column], "calibration")
+    if np.any(codes < 0):
+        raise ValueError(f"calibration: {int(np.count_nonzero(codes < 0))} respondent(s) have no {column}; "
+                         "rake on a 'not stated' category (analysis.margins.with_not_stated)")
+    return codes
+
+
+def _sampling_fractions(df: pd.DataFrame, fpc: str, stratum: np.ndarray, stratum_keys: pd.DataFrame,
+                        strata: str | None, notes: list[str]) -> np.ndarray:
+    """Sampling fraction of each stratum, 0 (and a note) where the population size is missing or too small."""
+    if fpc not in df.columns:
+        raise ValueError(f"fpc: no column {fpc!r} in the data")
+    sizes = pd.Series(df[fpc].to_numpy(dtype=float, na_value=np.nan)).groupby(stratum)
+    low, high = sizes.min().to_numpy(), sizes.max().to_numpy()
+    if np.any((low != high) & ~np.isnan(low)):
+        raise ValueError(f"fpc: {fpc!r} must be the same for every respondent of a stratum")
+    count = np.bincount(stratum, minlength=len(low)).astype(float)
+    unusable = ~np.isfinite(low) | (low < count)
+    if np.any(unusable):
+        labels = stratum_keys[strata].to_numpy()[unusable].tolist() if strata else ["the whole sample"]
+        notes.append(f"population size ({fpc}) missing or smaller than the respondents for {labels[:20]}: "
+                     "no finite population correction there")
+    return np.where(unusable, 0.0, count / np.where(unusable, 1.0, low))
 
 
 def proportion_kernel(
@@ -180,6 +258,7 @@ def proportion_kernel(
     group: np.ndarray,
     n_groups: int,
     stratum: np.ndarray | None = None,
+    fraction: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     r"""Domain proportions and their linearized variance for all groups at once.
 
@@ -205,6 +284,9 @@ def proportion_kernel(
         Number of groups.
     stratum : array of int or None
         Stratum index ``0 .. H - 1`` of every row, or None for one stratum.
+    fraction : array of float or None
+        Sampling fraction :math:`f_h = n_h / N_h` of each stratum (0 for an infinite population); the
+        stratum's term is multiplied by :math:`1 - f_h` (finite population correction).
 
     Returns
     -------
@@ -236,17 +318,11 @@ def proportion_kernel(
         p = rate[:, None]
         s = (a_h - p * total_h) / total[:, None]
         q = (c_h * (1 - 2 * p) + p * p * d_h) / (total**2)[:, None]
-        variance = (size / (size - 1) * (q - s * s / size)).sum(axis=1)
+        correction = 1.0 if fraction is None else 1.0 - fraction
+        variance = (correction * size / (size - 1) * (q - s * s / size)).sum(axis=1)
         n_eff = total**2 / d_h.sum(axis=1)
         unweighted = count_hy[:, :, 1].sum(axis=1) / count
-    empty = count == 0
-    return {
-        "rate": np.where(empty, np.nan, rate),
-        "se": np.where(empty, np.nan, np.sqrt(np.maximum(variance, 0.0))),
-        "n": count.astype(np.int64),
-        "n_eff": np.where(empty, 0.0, n_eff),
-        "unweighted_rate": np.where(empty, np.nan, unweighted),
-    }
+    return kernel_result(rate, variance, count, total, n_eff, unweighted)
 
 
 def _targets(target: float | Mapping[Any, float], keys: pd.DataFrame) -> np.ndarray:

@@ -119,6 +119,36 @@ def sipas_index(
     return table
 
 
+def sipas_element_average(
+    df: pd.DataFrame,
+    items: Items,
+    weight: Weight = None,
+    by: str | Sequence[str] | None = None,
+    satisfied: Collection[int] = (4, 5),
+) -> pd.DataFrame:
+    """Element-averaged SIPAS-style index: the share satisfied of each item (criterion), averaged within each
+    element (dimension), then the elements averaged, per group (0-1).
+
+    .. math:: I = \\frac{1}{E} \\sum_e \\frac{1}{K_e} \\sum_{k \\in e} \\hat p_k
+
+    This is one reading of the Ministry of Home Affairs' method (QĐ 2640/QĐ-BNV 2017, continued by QĐ
+    1001/QĐ-BNV 2023) that gives every element the same weight whatever its number of questions; it has not
+    been checked against the decisions' text here, so it is kept under its own name beside :func:`sipas_index`
+    (all answers pooled). Items without an answer in the group are left out of their element's mean; an
+    element without any answer makes the group's index NaN (``elements`` says how many were averaged).
+    """
+    mapping = satisfaction_items(items)
+    per_item = {item_id: item_id for item_id in mapping}
+    total, happy, _, _, keys = _sums(df, per_item, list(mapping), weight, by, satisfied)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        shares = pd.DataFrame(happy / total, columns=list(mapping))
+    elements = shares.T.groupby(pd.Series(mapping)).mean().T  # NaN items are skipped within an element
+    table = keys.copy()
+    table["sipas_element_average"] = elements.mean(axis=1, skipna=False).to_numpy()
+    table["elements"] = elements.notna().sum(axis=1).to_numpy()
+    return table
+
+
 def likert_distribution(df: pd.DataFrame, items: Sequence[str], weight: Weight = None) -> pd.DataFrame:
     """Weighted share of each answer 1..5 per item (rows ``items``, columns 1..5, plus ``n`` valid answers)."""
     w = weight_array(df, weight)
@@ -168,17 +198,31 @@ def _sums(
 
 
 def likert_codes(df: pd.DataFrame, item: str) -> np.ndarray:
-    """Answers of a Likert column as integers 1..5, and 0 where missing or "not applicable"."""
+    """Answers of a Likert column as integers 1..5, and 0 where missing or "not applicable".
+
+    Raises
+    ------
+    ValueError
+        Naming the column and the values outside the questionnaire's codes 1..5 (e.g. 0, 7, 9 or 4.5), which
+        would otherwise be counted as "not satisfied" without a word.
+    """
     if item not in df.columns:
         raise ValueError(f"items: no column {item!r} in the data")
     column = df[item]
     if pd.api.types.is_integer_dtype(column.dtype):
-        codes = column.to_numpy(dtype=np.intp, na_value=0)
-        whole = True
+        codes = column.to_numpy(dtype=np.int64, na_value=0)
+        values = codes.astype(float)
+        present = ~column.isna().to_numpy()
     else:
-        values = np.nan_to_num(column.to_numpy(dtype=float, na_value=np.nan), nan=0.0)
-        codes = values.astype(np.intp)
-        whole = bool(np.all(codes == values))
-    if len(codes) and (codes.min() < 0 or codes.max() > 5 or not whole):
-        raise ValueError(f"items: {item!r} must hold Likert answers 1..5 (or missing)")
-    return codes
+        try:
+            values = column.to_numpy(dtype=float, na_value=np.nan)
+        except (TypeError, ValueError):
+            raise ValueError(f"item {item!r}: holds text, not Likert answers 1..5; correct the data") from None
+        present = ~np.isnan(values)
+        codes = np.where(present, values, 0.0).astype(np.int64)
+    wrong = present & ((values < 1) | (values > 5) | (codes != values))
+    if np.any(wrong):
+        bad = sorted(set(values[wrong].tolist()))
+        shown = [int(v) if float(v).is_integer() else v for v in bad[:5]]
+        raise ValueError(f"item {item!r}: values {shown} are not Likert answers 1..5; correct the data")
+    return codes.astype(np.intp)

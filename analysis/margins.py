@@ -133,3 +133,57 @@ def sample_codes(column: pd.Series, variable: str, shares: Mapping[str, float]) 
         )
     lookup = np.array([position[u] for u in observed], dtype=np.intp)
     return lookup[codes], categories
+
+
+#: Category given to respondents who did not state a weighting variable (see :func:`with_not_stated`).
+NOT_STATED = "not_stated"
+
+
+def with_not_stated(
+    df: pd.DataFrame, margins: Margins, base_weight: np.ndarray | pd.Series | None = None, label: str = NOT_STATED
+) -> tuple[pd.DataFrame, dict[str, dict[str, float]], dict[str, float]]:
+    r"""Margins and sample with a "not stated" category for respondents who skipped a weighting variable.
+
+    Demographic questions are optional, so some respondents have no gender or age group. Dropping them
+    would lose their answers; imputing a value would invent one. Instead they form their own category whose
+    population share is *estimated* from the sample (design-weighted), and the census shares of the stated
+    categories are scaled to the rest:
+
+    .. math:: \hat\pi_{\text{ns}} = \frac{\sum_{i \text{ not stated}} d_i}{\sum_i d_i}, \qquad
+              \pi^*_c = (1 - \hat\pi_{\text{ns}})\, \pi_c,
+
+    with :math:`d_i` the base (design) weights. Raking to these margins keeps every respondent, leaves the
+    weight of those who did not answer unchanged in total, and rakes the others to the census
+    distribution among those who stated a value (this assumes that stating or not is unrelated to the
+    category, the usual "missing at random within the sample" assumption). R expresses the same thing by
+    adding the category to ``population.margins`` of ``rake()``. Only margins with a missing value change.
+
+    Returns
+    -------
+    tuple
+        The frame with ``label`` filled in where a weighting variable is missing (a copy; the other columns
+        unchanged), the augmented margins, and ``{variable: estimated not-stated share}`` for the variables
+        that needed it (to be shown on the report).
+    """
+    checked = check_margins(margins)
+    weights = np.ones(len(df)) if base_weight is None else np.asarray(base_weight, dtype=float)
+    total = float(weights.sum())
+    frame = df.copy()
+    augmented: dict[str, dict[str, float]] = {}
+    estimated: dict[str, float] = {}
+    for variable, shares in checked.items():
+        if variable not in frame.columns:
+            raise ValueError(f"margins: no column {variable!r} in the data for margin {variable!r}")
+        if label in shares:
+            raise ValueError(f"margins[{variable!r}]: {label!r} is reserved for respondents without a value")
+        missing = frame[variable].isna().to_numpy()
+        if not missing.any():
+            augmented[variable] = dict(shares)
+            continue
+        share = float(weights[missing].sum()) / total if total > 0 else 0.0
+        column = frame[variable].astype(object)
+        column[missing] = label
+        frame[variable] = column
+        augmented[variable] = {c: s * (1 - share) for c, s in shares.items()} | {label: share}
+        estimated[variable] = share
+    return frame, augmented, estimated

@@ -20,6 +20,7 @@ from . import charts
 from .answers import item_specs
 from .estimates import satisfaction_rates, share_yes
 from .indices import dimension_scores, likert_distribution, papi_index, sipas_index
+from .margins import with_not_stated
 from .sample_size import required_sample_sizes
 from .weights import design_weights, kish_neff, rake, rake_trimmed
 
@@ -60,9 +61,11 @@ def report_weights(df: pd.DataFrame, margins: Mapping[str, Mapping[str, float]] 
     base = design_weights(df, "service_volume")
     if not margins:
         return base.rename("weight")
+    # Respondents who skipped a weighting question are raked in a "not stated" category (analysis.margins).
+    filled, margins, _ = with_not_stated(df, margins, base)
     if trim:
-        return rake_trimmed(df, margins, base, k=trim)
-    return rake(df, margins, base)
+        return rake_trimmed(filled, margins, base, k=trim)
+    return rake(filled, margins, base)
 
 
 def build_report(df: pd.DataFrame, weights: pd.Series, questionnaires: Any = None, by: Sequence[str] = ("unit",),

@@ -17,6 +17,7 @@ raking and calibration.)
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeAlias
 
@@ -56,7 +57,10 @@ def weight_array(df: pd.DataFrame, weight: Weight, argument: str = "weight") -> 
 
 
 def design_weights(
-    df: pd.DataFrame, unit_volumes: Mapping[Any, float] | pd.Series | str, unit: str = "unit_id"
+    df: pd.DataFrame,
+    unit_volumes: Mapping[Any, float] | pd.Series | str,
+    unit: str = "unit_id",
+    unusable: str = "raise",
 ) -> pd.Series:
     """Design weights: the service volume of the respondent's unit divided by the unit's respondents.
 
@@ -73,12 +77,21 @@ def design_weights(
         (e.g. ``"service_volume"``).
     unit : str
         Column identifying the unit.
+    unusable : {"raise", "note"}
+        What to do with a unit whose volume is missing or not positive, or smaller than its respondents.
+        ``"raise"``: a ``ValueError`` naming the units of the first kind, a ``UserWarning`` naming those of the
+        second (their weights, below 1, are kept). ``"note"``: the first kind gets weight 0 (it is left
+        out of every weighted total, its own unweighted figures stay available) and the second weight 1 (its
+        volume is taken to be its respondents, so that no respondent counts for less than one person); both
+        are listed in ``result.attrs["volume_notes"]`` as ``{unit: "missing" | "smaller_than_respondents"}``.
 
     Returns
     -------
     Series
         Named ``"design_weight"``, aligned on ``df.index``.
     """
+    if unusable not in ("raise", "note"):
+        raise ValueError(f"unusable: must be 'raise' or 'note', not {unusable!r}")
     if unit not in df.columns:
         raise ValueError(f"unit: no column {unit!r} in the data")
     codes, units = factorize(df[unit])
@@ -96,11 +109,25 @@ def design_weights(
     else:
         lookup = pd.Series(unit_volumes, dtype=float)
         volumes = lookup.reindex(units).to_numpy(dtype=float, na_value=np.nan)
-    bad = units[~(volumes > 0) | ~np.isfinite(volumes)].tolist()
-    if bad:
-        raise ValueError(f"unit_volumes: units {bad[:10]} have no positive service volume; give one for each unit")
     counts = np.bincount(codes, minlength=len(units))
-    return pd.Series((volumes / counts)[codes], index=df.index, name="design_weight")
+    missing = ~(volumes > 0) | ~np.isfinite(volumes)
+    small = ~missing & (volumes < counts)
+    if unusable == "raise" and missing.any():
+        raise ValueError(f"unit_volumes: units {units[missing].tolist()[:10]} have no positive service volume; "
+                         "give one for each unit")
+    if unusable == "raise" and small.any():
+        warnings.warn(f"unit_volumes: units {units[small].tolist()[:10]} have a service volume smaller than their "
+                      "respondents, so their respondents get weights below 1; check the volumes", stacklevel=2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_unit = np.where(missing, 0.0, np.where(small & (unusable == "note"), 1.0, volumes / counts))
+    weights = pd.Series(per_unit[codes], index=df.index, name="design_weight")
+    notes = {u: "missing" for u in units[missing].tolist()} | {u: SMALL_VOLUME for u in units[small].tolist()}
+    weights.attrs["volume_notes"] = notes
+    return weights
+
+
+#: Note of a unit whose service volume is smaller than its number of respondents.
+SMALL_VOLUME = "smaller_than_respondents"
 
 
 def rake(

@@ -11,7 +11,10 @@ temporary directory, then times each stage (best of ``R``):
 * the same rates by unit with (a) a bare numpy ``bincount`` kernel and (b) samplics ``TaylorEstimator``, with
   the ratios and the largest differences;
 * the whole pipeline from Parquet (load, rake, three rate tables, indices) in a fresh process, with its peak
-  resident memory.
+  resident memory;
+* the design of the reports: rates with SEs calibrated on the raking margins, stratified by unit with the finite
+  population correction, and the drivers model (weighted logistic regression with sandwich SEs, statsmodels)
+  beside R ``svyglm(family=quasibinomial)`` on the same data (skipped when ``Rscript`` is absent).
 
 Wall time is what is printed; CPU time is printed beside it because on a shared machine other processes can
 take the cores (wall >> CPU then).
@@ -22,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -163,6 +167,7 @@ def measure(args: argparse.Namespace, directory: Path) -> None:
           f"SQLite {(directory / 'survey.sqlite').stat().st_size / 1e6:.0f} MB")
     del frame
     stages(args, survey, csv_path, parquet_path, url)
+    design_stages(args, survey, parquet_path, directory)
     margins_path, form_path = directory / "margins.json", directory / "questionnaire.json"
     margins_path.write_text(json.dumps(survey.margins))
     form_path.write_text(json.dumps({"sector": "one_stop"}))
@@ -224,6 +229,55 @@ def stages(args: argparse.Namespace, survey: SimulatedSurvey, csv_path: Path, pa
           f"vs samplics {np.max(np.abs(ours['rate'] - sam_rate)):.2e} (bar 1e-9)")
     print(f"  largest relative difference in SE: vs bare {np.max(np.abs(ours['se'] / bare_se - 1)):.2e}, "
           f"vs samplics {np.max(np.abs(ours['se'] / sam_se - 1)):.2e}")
+
+
+R_SVYGLM = """
+suppressMessages(library(survey))
+d <- read.csv("scores.csv")
+d$sat <- ifelse(is.na(d$overall), NA, as.numeric(d$overall %in% 4:5))
+design <- svydesign(ids = ~1, weights = ~w, data = d)
+elapsed <- system.time(fit <- svyglm(as.formula(paste("sat ~", paste(names(d)[3:(ncol(d) - 1)], collapse = "+"))),
+                                     design = design, family = quasibinomial()))[["elapsed"]]
+write.csv(data.frame(term = names(coef(fit)), coefficient = coef(fit), se = SE(fit), elapsed = elapsed),
+          "svyglm.csv", row.names = FALSE)
+"""
+
+
+def design_stages(args: argparse.Namespace, survey: SimulatedSurvey, parquet_path: Path, directory: Path) -> None:
+    """Calibrated and FPC rates, and the drivers model beside R's svyglm on the same data."""
+    from analysis.drivers import drivers, element_scores
+
+    df = pd.read_parquet(parquet_path)
+    weights = rake(df, survey.margins, design_weights(df, "service_volume"))
+    print("design of the reports:")
+    plain_wall, plain_cpu, _ = timed(lambda: satisfaction_rates(df, weight=weights, by="unit_id"), args.repeat)
+    report("rates by unit, weights taken as fixed", plain_wall, plain_cpu)
+    for by in ("unit_id", "sector"):
+        w, c, _ = timed(lambda by=by: satisfaction_rates(df, weight=weights, by=by, calibration=list(survey.margins)),
+                        args.repeat)
+        report(f"rates by {by}, SEs calibrated on 3 margins", w, c)
+    w, c, _ = timed(lambda: satisfaction_rates(df, weight=weights, by="sector", strata="unit_id",
+                                               fpc="service_volume", calibration=list(survey.margins)), args.repeat)
+    report("rates by sector, strata + FPC + calibration", w, c)
+    scores = element_scores(df, survey.questionnaires["one_stop"])
+    w, c, model = timed(lambda: drivers(df, scores, weight=weights), args.repeat)
+    report(f"drivers: logistic model, {model.attrs['n']:,} respondents", w, c, "bar < 5 s")
+    rscript = shutil.which("Rscript")
+    if rscript is None:
+        print("  R svyglm: Rscript not found, skipped")
+        return
+    frame = pd.concat([df[["overall"]], scores], axis=1).assign(w=weights.to_numpy())
+    frame.insert(0, "row", np.arange(len(frame)))
+    frame.to_csv(directory / "scores.csv", index=False, float_format="%.17g")
+    (directory / "svyglm.R").write_text(R_SVYGLM, encoding="utf-8")
+    subprocess.run([rscript, "--vanilla", "svyglm.R"], cwd=directory, check=True, capture_output=True)
+    theirs = pd.read_csv(directory / "svyglm.csv").set_index("term")
+    ours = model.set_index("element")
+    report("R svyglm(family=quasibinomial), same data", float(theirs["elapsed"].iloc[0]), float("nan"),
+           "fit only, CSV reading not counted")
+    print(f"  largest difference from R: coefficient "
+          f"{np.max(np.abs(ours['coefficient'] - theirs.loc[ours.index, 'coefficient'])):.1e}, SE relative "
+          f"{np.max(np.abs(ours['se'] / theirs.loc[ours.index, 'se'] - 1)):.1e}")
 
 
 if __name__ == "__main__":

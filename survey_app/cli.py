@@ -142,7 +142,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(responses_cli)
     app.cli.add_command(demo_command)
     for module_name, attribute in (("survey_app.auth.commands", "users_cli"),
-                                   ("survey_app.translation_status", "translations_cli")):
+                                   ("survey_app.translation_status", "translations_cli"),
+                                   ("survey_app.reports.census", "margins_cli")):
         try:
             module = __import__(module_name, fromlist=[attribute])
         except ModuleNotFoundError as error:

@@ -19,6 +19,7 @@ from questionnaires.model import NOT_APPLICABLE, Item, Questionnaire
 
 from .extensions import db
 from .models import Campaign, CampaignUnit, Response, Unit, User
+from .reports.census import save_margins
 
 DEMO_PASSWORDS = {"admin@demo.local": "demo-admin-2026", "agency@demo.local": "demo-agency-2026"}
 
@@ -43,6 +44,14 @@ GENDER = {"female": 0.60, "male": 0.39, "other": 0.01}
 AGE = {"18_29": 0.22, "30_44": 0.38, "45_59": 0.28, "60_plus": 0.12}
 ETHNICITY = {"kinh": 0.30, "tay": 0.38, "nung": 0.11, "hmong": 0.07, "dao": 0.12, "other": 0.02}
 DEMOGRAPHIC_SHARES = {"gender": GENDER, "age_group": AGE, "ethnicity": ETHNICITY}
+# Population shares the demo's reports are raked to. Illustrative figures for a northern mountain province with a
+# Tày majority, not copied from a census table: a real province enters its own census shares (flask margins set).
+CENSUS_MARGINS = {
+    "gender": {"female": 0.495, "male": 0.495, "other": 0.01},
+    "age_group": {"18_29": 0.27, "30_44": 0.32, "45_59": 0.25, "60_plus": 0.16},
+    "ethnicity": {"kinh": 0.12, "tay": 0.52, "nung": 0.10, "hmong": 0.07, "dao": 0.17, "other": 0.02},
+}
+CENSUS_SOURCE = "illustrative shares of the demo province (not census figures)"
 # Chance of "yes" given the respondent's satisfaction: informal payments and pressure are rarer among the happy.
 YES_SHARE = {
     "informal_payment": lambda happy: 0.02 + 0.25 * (1 - happy),
@@ -125,6 +134,7 @@ def seed(today: date | None = None, rng_seed: int = 2026) -> bool:
                 for _ in range(count)
             ]
         db.session.execute(insert(Response), rows)
+        save_margins(campaign.id, CENSUS_MARGINS, CENSUS_SOURCE)
     _users(units)
     db.session.commit()
     return True

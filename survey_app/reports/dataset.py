@@ -5,23 +5,36 @@ from the very same frame. The weight is :func:`analysis.design_weights` with eac
 unit that served 10 000 people counts for more of a sector's rate than one that served 300, whatever the
 number of respondents each had. Inside one unit the weight is constant, so a unit's own rate is its plain
 share of satisfied respondents.
+
+A unit without a usable volume (none, or 0) gets weight 0: it is listed with a note and left out of the
+weighted totals, instead of failing every report of the campaign. A unit whose volume is smaller than its
+respondents counts each respondent once (weight 1), also with a note (``volume_notes``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import select
 
-from analysis import design_weights, read_database
+from analysis import design_weights, rake, read_database
+from analysis.margins import with_not_stated
 
 from ..extensions import db
 from ..models import Campaign, CampaignUnit, Unit
 from ..questionnaire_registry import registry
 from .cache import fingerprint, report_cache
+from .census import CensusMargins, load_margins, margins_path
 
 WEIGHT = "weight"
+DESIGN_WEIGHT = "design_weight"
+#: Prefix of the raking variables as raked on (with the "not stated" category filled in).
+CALIBRATED = "raked_on_"
+#: Columns of the stratified design of the reports: the unit, and its service volume for the FPC.
+STRATUM, STRATUM_SIZE = "stratum", "stratum_size"
 UNIT_COLUMNS = ("unit_id", "code", "name", "sector", "level", "district", "questionnaire_id", "service_volume",
                 "target")
 
@@ -34,6 +47,13 @@ class CampaignData:
     frame: pd.DataFrame
     units: pd.DataFrame
     key: tuple[int, int, int]
+    volume_notes: Mapping[int, str] = field(default_factory=dict)
+    #: The columns the weight was raked on (empty: design weights only), the census source and the share of
+    #: respondents without a value per variable (their "not stated" category, see analysis.margins).
+    calibration: tuple[str, ...] = ()
+    census_source: str | None = None
+    not_stated: Mapping[str, float] = field(default_factory=dict)
+    raking_problem: str | None = None
 
     def unit(self, unit_id: int) -> pd.Series:
         return self.units.loc[self.units["unit_id"] == unit_id].iloc[0]
@@ -46,18 +66,65 @@ class CampaignData:
 def campaign_data(campaign_id: int) -> CampaignData:
     """The campaign's data, cached until a response arrives or a service volume changes."""
     key = fingerprint(campaign_id)
-    return report_cache().get_or_build(("data", campaign_id, key), lambda: _load(campaign_id, key))
+    path = margins_path(campaign_id)
+    stamp = path.stat().st_mtime_ns if path.is_file() else 0
+    return report_cache().get_or_build(("data", campaign_id, key, stamp), lambda: _load(campaign_id, key))
 
 
 def _load(campaign_id: int, key: tuple[int, int, int]) -> CampaignData:
     units = campaign_units(campaign_id)
     frame = read_database(db.engine, campaign_id, registry())
+    notes: dict[int, str] = {}
     if len(frame):
         frame = frame.copy()
-        frame[WEIGHT] = design_weights(frame, "service_volume").to_numpy()
+        weights = design_weights(frame, "service_volume", unusable="note")
+        frame[WEIGHT] = weights.to_numpy()
+        notes = {int(u): reason for u, reason in weights.attrs["volume_notes"].items()}
+        frame[STRATUM], frame[STRATUM_SIZE] = design_strata(frame)
     else:
         frame = frame.assign(**{WEIGHT: pd.Series(dtype=float)})
-    return CampaignData(campaign_id, frame, units, key)
+    data = CampaignData(campaign_id, frame, units, key, notes)
+    census = load_margins(campaign_id)
+    return data if census is None or not len(frame) else _raked(data, census)
+
+
+def _raked(data: CampaignData, census: CensusMargins) -> CampaignData:
+    """The data with its weight raked to the census margins (design weights kept as ``design_weight``).
+
+    Respondents who skipped a weighting question keep their place in a "not stated" category whose share is
+    estimated from the design-weighted sample (:func:`analysis.margins.with_not_stated`). When raking is
+    impossible (e.g. a census category without any respondent), the reports stay design-weighted and say why.
+    """
+    frame = data.frame
+    try:
+        filled, margins, estimated = with_not_stated(frame, census.margins, frame[WEIGHT])
+        raked = rake(filled, margins, frame[WEIGHT])
+    except ValueError as error:
+        return replace(data, census_source=census.source, raking_problem=str(error))
+    columns = {variable: f"{CALIBRATED}{variable}" for variable in margins}
+    out = frame.assign(**{DESIGN_WEIGHT: frame[WEIGHT], WEIGHT: raked.to_numpy()}, **{
+        columns[v]: filled[v].astype(str).to_numpy() for v in margins})
+    return replace(data, frame=out, calibration=tuple(columns.values()), census_source=census.source,
+                   not_stated=estimated)
+
+
+def design_strata(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Each response's stratum (its unit) and the stratum's population size (the unit's service volume).
+
+    Every unit's respondents are a sample of the people it served, so the variance is computed within units
+    with the finite population correction :math:`1 - n_u/N_u` (``analysis.satisfaction_rates(strata=...,
+    fpc=...)``). A unit with a single respondent cannot show its own variability: such units are pooled into
+    one stratum without correction (collapsed strata; Wolter 2007, section 2.5), and if there is only one such
+    respondent the design is taken as unstratified (stratum 0 for all, no correction).
+    """
+    units = frame["unit_id"].to_numpy()
+    codes, counts = np.unique(units, return_inverse=True, return_counts=True)[1:]
+    single = counts[codes] == 1
+    volume = pd.to_numeric(frame["service_volume"], errors="coerce").to_numpy(dtype=float)
+    if np.count_nonzero(single) == 1:
+        return np.zeros(len(frame), dtype=np.int64), np.full(len(frame), np.nan)
+    stratum = np.where(single, -1, codes).astype(np.int64)
+    return stratum, np.where(single, np.nan, volume)
 
 
 def campaign_units(campaign_id: int) -> pd.DataFrame:

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..models import Campaign
 from ..questionnaire_registry import registry
-from . import tables
+from . import findings, tables
 from .comments import Comment, unit_comments
 from .dataset import campaign_data
 from .table import Column, Table
@@ -25,7 +25,8 @@ RATE_COLUMNS = (
     Column("ci_low", _l("%(level)s confidence interval", level="95 %"), "interval", True),
     Column("target", _l("Target"), "percent"),
     Column("verdict", _l("Verdict"), "verdict", True),
-    Column("n", _l("Respondents"), "count", True),
+    Column("respondents", _l("Respondents"), "count", True),
+    Column("n", _l("Valid answers to the overall question"), "count", True),
     Column("withheld", _l("Note"), "withheld"),
 )
 UNIT_SORT_DEFAULT = "-rate"
@@ -42,9 +43,12 @@ class ProvinceReport:
     sectors: Table | None
     districts: Table | None
     trend: Table | None
+    change: Table | None = None
+    drivers: Table | None = None
+    methods: Table | None = None
 
     def tables(self) -> dict[str, Table]:
-        found = (self.sectors, self.units, self.districts, self.trend)
+        found = (self.sectors, self.units, self.districts, self.trend, self.change, self.drivers, self.methods)
         return {t.name: t for t in found if t is not None}
 
 
@@ -86,13 +90,14 @@ def province_report(campaign: Campaign, unit_ids: Iterable[int] | None = None,
     if unit_ids is not None:
         return ProvinceReport(campaign, units, None, None, None)
     sectors = Table("sectors", _l("Sectors"), (Column("sector", _l("Sector"), "sector"), *RATE_COLUMNS),
-                    tables.sector_rates(data))
+                    tables.sector_rates(data), caption=findings.weighting_caption(data))
     districts = Table("districts", _l("Districts"),
                       (Column("district", _l("District")), Column("sector", _l("Sector"), "sector"), *RATE_COLUMNS),
                       tables.district_rates(data))
     trend = Table("trend", _l("Trend"), (Column("campaign", _l("Campaign")), Column("sector", _l("Sector"), "sector"),
                                         *RATE_COLUMNS), tables.sector_trend(campaign))
-    return ProvinceReport(campaign, units, sectors, districts, trend)
+    return ProvinceReport(campaign, units, sectors, districts, trend, findings.change_table(campaign),
+                          findings.drivers_table(data), findings.methods_table(data))
 
 
 def unit_report(campaign: Campaign, unit_id: int, include_hidden: bool = False) -> UnitReport:

@@ -18,6 +18,8 @@ from flask_babel import format_decimal, format_percent
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from analysis.estimates import ZERO_WEIGHTS
+
 #: Column kinds that carry a figure, hidden for a withheld row.
 FIGURE_KINDS = ("percent", "interval", "count", "rank", "number")
 VERDICTS = {"meets": _l("Meets the target"), "below": _l("Below the target"), "not_yet_known": _l("Not yet known")}
@@ -67,7 +69,7 @@ def _missing(value: Any) -> bool:
 def display_value(row: Mapping[str, Any], column: Column) -> str:
     """The text of one cell for a reader, in the active locale ("" when there is nothing to show)."""
     if column.kind == "withheld":
-        return _("Fewer than 5 respondents: not shown") if hidden(row) else ""
+        return withheld_text(row)
     if column.numeric and hidden(row):
         return ""
     if column.kind == "interval":
@@ -89,6 +91,15 @@ def display_value(row: Mapping[str, Any], column: Column) -> str:
     if column.kind == "sector":
         return str(SECTORS.get(str(value), value))
     return str(value)
+
+
+def withheld_text(row: Mapping[str, Any]) -> str:
+    """Why a row shows no figure ("" when it shows them)."""
+    if not hidden(row):
+        return ""
+    if row.get("withheld") == ZERO_WEIGHTS:
+        return _("No usable service volume for this unit: left out of the weighted figures")
+    return _("Fewer than 5 respondents: not shown")
 
 
 def display_rows(table: Table) -> Iterator[tuple[Mapping[str, Any], list[str]]]:

@@ -15,7 +15,7 @@ import pandas as pd
 from analysis import satisfaction_rates
 
 from ..models import Campaign
-from .dataset import WEIGHT, CampaignData, campaign_data, earlier_campaigns, sector_targets
+from .dataset import STRATUM, STRATUM_SIZE, WEIGHT, CampaignData, campaign_data, earlier_campaigns, sector_targets
 
 #: Smallest group whose figures, chart bars or comments are shown (the province's small-cell rule).
 MIN_GROUP = 5
@@ -44,11 +44,16 @@ def unit_rates(data: CampaignData, unit_ids: Iterable[int] | None = None) -> pd.
 
 
 def sector_rates(data: CampaignData) -> pd.DataFrame:
-    """Design-weighted overall satisfaction per sector against the sector's target."""
+    """Weighted overall satisfaction per sector against the sector's target."""
+    return sector_rates_with(data, WEIGHT)
+
+
+def sector_rates_with(data: CampaignData, weight: str) -> pd.DataFrame:
+    """Overall satisfaction per sector with the given weight column (the reports' weight, or the design weight)."""
     sectors = pd.DataFrame({"sector": sorted(data.units["sector"].unique())})
     targets = sector_targets()
     sectors["target"] = sectors["sector"].map(targets)
-    rates = _rates(data, "sector", targets)
+    rates = _rates(data, "sector", targets, weight)
     return _fill_empty(sectors.merge(rates.drop(columns=["target"], errors="ignore"), on="sector", how="left"))
 
 
@@ -99,10 +104,20 @@ def sort_table(table: pd.DataFrame, sort: str | None, allowed: Iterable[str], de
     return ordered.reset_index(drop=True), key
 
 
-def _rates(data: CampaignData, by: str | list[str], target: dict) -> pd.DataFrame:  # type: ignore[type-arg]
+def _rates(data: CampaignData, by: str | list[str], target: dict,  # type: ignore[type-arg]
+           weight: str = WEIGHT) -> pd.DataFrame:
+    """Rates of the groups (stratified by unit, with the finite population correction), and their respondents.
+
+    ``respondents`` counts every response of the group; ``n`` the valid answers to the overall question.
+    """
+    columns = [by] if isinstance(by, str) else list(by)
     if len(data.frame) == 0 or ITEM not in data.frame.columns:
-        return pd.DataFrame(columns=[by] if isinstance(by, str) else by)
-    return satisfaction_rates(data.frame, item=ITEM, weight=WEIGHT, by=by, target=target, min_n=MIN_GROUP)
+        return pd.DataFrame(columns=columns)
+    rates = satisfaction_rates(data.frame, item=ITEM, weight=weight, by=by, target=target, min_n=MIN_GROUP,
+                               strata=STRATUM, fpc=STRATUM_SIZE,
+                               calibration=list(data.calibration) if weight == WEIGHT else None)
+    respondents = data.frame.groupby(columns, observed=True).size().rename("respondents").reset_index()
+    return rates.merge(respondents, on=columns, how="left")
 
 
 def _fill_empty(table: pd.DataFrame) -> pd.DataFrame:
@@ -111,6 +126,8 @@ def _fill_empty(table: pd.DataFrame) -> pd.DataFrame:
         if column not in table.columns:
             table[column] = float("nan")
     table["n"] = table["n"].fillna(0).astype("int64") if "n" in table.columns else 0
+    respondents = table["respondents"] if "respondents" in table.columns else pd.Series(0, index=table.index)
+    table["respondents"] = respondents.fillna(0).astype("int64")
     withheld = table["withheld"] if "withheld" in table.columns else pd.Series(pd.NA, index=table.index)
     table["withheld"] = withheld.astype("string").mask(table["n"] < MIN_GROUP, f"fewer than {MIN_GROUP} respondents")
     verdict = table["verdict"] if "verdict" in table.columns else pd.Series(pd.NA, index=table.index)

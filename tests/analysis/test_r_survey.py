@@ -19,11 +19,11 @@ from analysis.estimates import satisfaction_rates, share_yes
 from analysis.simulation import SimulatedSurvey
 from analysis.weights import design_weights, poststratify, rake
 
-from .conftest import run_r
+from .conftest import R_RATES, compare_rates, run_r
 
 pytestmark = pytest.mark.rlang
 
-SCRIPT = r"""
+SCRIPT = R_RATES + r"""
 suppressMessages(library(survey))
 options(survey.lonely.psu = "fail")
 d <- read.csv("in.csv", stringsAsFactors = FALSE, na.strings = "")
@@ -44,14 +44,6 @@ write.csv(data.frame(id = d$response_id, w = weights(raked)), "rake.csv", row.na
 ps <- postStratify(start, ~sector, read.csv("cells.csv", stringsAsFactors = FALSE))
 write.csv(data.frame(id = d$response_id, w = weights(ps)), "poststratify.csv", row.names = FALSE)
 
-rates <- function(design, by, variable, name) {
-  f <- as.formula(paste0("~", variable))
-  g <- as.formula(paste0("~", by))
-  est <- svyby(f, g, design, svymean, na.rm = TRUE)
-  ci <- svyby(f, g, design, svyciprop, method = "logit", df = Inf, vartype = "ci", na.rm = TRUE)
-  write.csv(data.frame(group = est[[by]], rate = est[[variable]], se = SE(est), ci_low = ci$ci_l,
-                       ci_high = ci$ci_u), paste0(name, ".csv"), row.names = FALSE)
-}
 plain <- svydesign(ids = ~1, weights = ~w, data = d)
 rates(plain, "unit_id", "sat", "by_unit")
 rates(plain, "gender", "sat", "by_gender")
@@ -86,16 +78,6 @@ def case(small_survey: SimulatedSurvey, small_frame: pd.DataFrame, tmp_path_fact
     return df, directory
 
 
-def _compare(ours: pd.DataFrame, group: str, reference: Path) -> None:
-    theirs = pd.read_csv(reference)
-    ours = ours[ours["withheld"].isna()].reset_index(drop=True)
-    assert ours[group].astype(str).tolist() == theirs["group"].astype(str).tolist()
-    np.testing.assert_allclose(ours["rate"], theirs["rate"], rtol=0, atol=1e-9)
-    np.testing.assert_allclose(ours["se"], theirs["se"], rtol=1e-6)
-    np.testing.assert_allclose(ours["ci_low"], theirs["ci_low"], rtol=0, atol=1e-6)
-    np.testing.assert_allclose(ours["ci_high"], theirs["ci_high"], rtol=0, atol=1e-6)
-
-
 def test_rake_weights_equal_r_rake(case: tuple[pd.DataFrame, Path]) -> None:
     df, directory = case
     theirs = pd.read_csv(directory / "rake.csv")
@@ -113,19 +95,19 @@ def test_poststratified_weights_equal_r_poststratify(case: tuple[pd.DataFrame, P
 def test_rates_by_group_equal_r_svyby(case: tuple[pd.DataFrame, Path], by: str) -> None:
     df, directory = case
     ours = satisfaction_rates(df, "overall", weight="w", by=by)
-    _compare(ours, by, directory / f"by_{'unit' if by == 'unit_id' else by}.csv")
+    compare_rates(ours, by, directory / f"by_{'unit' if by == 'unit_id' else by}.csv")
 
 
 @pytest.mark.parametrize("by", ["sector", "gender"])
 def test_stratified_rates_equal_r_svyby(case: tuple[pd.DataFrame, Path], by: str) -> None:
     df, directory = case
     ours = satisfaction_rates(df, "overall", weight="w", by=by, strata="unit_id")
-    _compare(ours, by, directory / f"by_{by}_strata_unit.csv")
+    compare_rates(ours, by, directory / f"by_{by}_strata_unit.csv")
 
 
 def test_share_yes_equals_r_svyby(case: tuple[pd.DataFrame, Path]) -> None:
     df, directory = case
-    _compare(share_yes(df, "informal_fee", weight="w", by="sector"), "sector", directory / "fee_by_sector.csv")
+    compare_rates(share_yes(df, "informal_fee", weight="w", by="sector"), "sector", directory / "fee_by_sector.csv")
 
 
 def test_whole_sample_rate_equals_r_svyciprop(case: tuple[pd.DataFrame, Path]) -> None:

@@ -36,7 +36,8 @@ def test_xlsx_table_keeps_numbers_as_numbers(admin: FlaskClient, province: Provi
     header = [cell.value for cell in sheet[1]]
     one_stop = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == "One-stop shop")
     assert one_stop[header.index("Satisfaction rate (%)")] == 69.2
-    assert one_stop[header.index("Respondents")] == 10
+    assert one_stop[header.index("Valid answers to the overall question")] == 10
+    assert one_stop[header.index("Respondents")] == 11  # one answered "not applicable" to the overall question
 
 
 def raw_csv(admin: FlaskClient, province: Province) -> list[dict[str, str]]:

@@ -25,7 +25,10 @@ def expected(app: Flask, campaign_id: int, by: str | list[str]):  # type: ignore
     with app.app_context():
         frame = read_database(db.engine, campaign_id, registry())
     weights = design_weights(frame, "service_volume")
-    return satisfaction_rates(frame, "overall", weight=weights, by=by)
+    # Each unit's respondents are a sample of the people it served: stratified by unit, with the FPC.
+    rates = satisfaction_rates(frame, "overall", weight=weights, by=by, strata="unit_id", fpc="service_volume")
+    respondents = frame.groupby(by).size().rename("respondents")
+    return rates.merge(respondents, left_on=by, right_index=True)
 
 
 def csv_rows(client: FlaskClient, url: str) -> list[dict[str, str]]:
@@ -51,7 +54,8 @@ def test_unit_rates_on_the_page_and_in_the_csv_equal_analysis(app: Flask, admin:
                                                                                          abs=0.05)
         assert float(row["95 % confidence interval, upper bound (%)"]) == pytest.approx(figures["ci_high"] * 100,
                                                                                          abs=0.05)
-        assert int(row["Respondents"]) == figures["n"]
+        assert int(row["Valid answers to the overall question"]) == figures["n"]
+        assert int(row["Respondents"]) == figures["respondents"]
 
 
 def test_sector_and_district_rates_are_design_weighted(app: Flask, admin: FlaskClient, province: Province) -> None:
