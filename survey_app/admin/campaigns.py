@@ -132,7 +132,7 @@ def campaign(campaign_id: int) -> str:
     links = visible_links(campaign)
     unused = dict(db.session.execute(
         select(ReceiptCode.campaign_unit_id, func.count()).where(
-            ReceiptCode.campaign_unit_id.in_([link.id for link in links]), ReceiptCode.used_at.is_(None))
+            ReceiptCode.campaign_unit_id.in_([link.id for link in links]), ReceiptCode.used.is_(False))
         .group_by(ReceiptCode.campaign_unit_id)).all())
     return render_template("admin/campaign.html", campaign=campaign, links=links, unused=unused,
                            kiosk_url=kiosk_url, qr_url=qr_url, codes_form=ReceiptCodesForm(),

@@ -84,7 +84,7 @@ def receipt_codes_sheet(campaign_id: int, unit_id: int) -> Response:
     """Every code of the unit not used yet, so a lost sheet can be printed again."""
     link = link_or_404(campaign_id, unit_id)
     codes = db.session.scalars(select(ReceiptCode.code).where(ReceiptCode.campaign_unit_id == link.id,
-                                                              ReceiptCode.used_at.is_(None))
+                                                              ReceiptCode.used.is_(False))
                                .order_by(ReceiptCode.id)).all()
     data = sheet_pdf(link.unit.name, qr_url(link), codes,
                      caption=_("Your opinion counts. Scan the code to answer the survey, or enter this code "

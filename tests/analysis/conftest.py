@@ -51,3 +51,14 @@ def run_r(script: str, directory: Path) -> None:
                           timeout=300)
     if done.returncode != 0:
         pytest.fail(f"R failed ({done.returncode}):\n{done.stderr[-3000:]}")
+
+
+def assert_same_rows(exported: pd.DataFrame, stored: pd.DataFrame) -> None:
+    """The same responses in any order: an export has no response id and shuffles the rows within a day and unit."""
+    columns = [c for c in stored.columns if c != "response_id"]
+
+    def ordered(frame: pd.DataFrame) -> pd.DataFrame:
+        out = frame[columns].astype({c: object for c in columns if isinstance(frame[c].dtype, pd.CategoricalDtype)})
+        return out.sort_values(columns, na_position="last", kind="stable").reset_index(drop=True)
+
+    pd.testing.assert_frame_equal(ordered(exported), ordered(stored), check_categorical=False)
