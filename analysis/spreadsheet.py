@@ -6,6 +6,9 @@ anyone's server), and openpyxl writes such a string to XLSX as a formula outrigh
 injection (https://owasp.org/www-community/attacks/CSV_Injection), a text cell that starts with ``=``, ``+``,
 ``-``, ``@``, a tab or a carriage return gets a leading ``'``, so the program shows it as text; a cell that is
 nothing but a number (``-3``, ``+1.5e3``) is left alone, since it cannot be a formula and readers want the value.
+A carriage return inside a cell becomes a line feed: pandas' CSV writer (lines ending in ``\n``) does not quote a
+field for a bare ``\r``, and a spreadsheet program starts a new row there, so ``x\r=1+1`` would put ``=1+1`` in
+a cell of its own.
 
 Every CSV and XLSX writer of the project (``analysis`` and ``survey_app.reports``) passes its frame through
 :func:`spreadsheet_safe` just before writing; with the leading ``'`` no text cell reaches openpyxl looking like a
@@ -59,8 +62,14 @@ def _needs_quote(values: pd.Series) -> pd.Series:
 
 def _quoted(values: pd.Series) -> pd.Series:
     risky = _needs_quote(values)
-    if not risky.any():
-        return values
-    out = values.copy()
-    out[risky] = "'" + values[risky].astype(str)
+    out = values.copy() if risky.any() else values
+    if risky.any():
+        out[risky] = "'" + values[risky].astype(str)
+    try:
+        returns = out.str.contains("\r", regex=False).fillna(False).astype(bool)
+    except AttributeError:
+        return out
+    if returns.any():
+        out = out.copy()
+        out[returns] = out[returns].str.replace("\r\n", "\n", regex=False).str.replace("\r", "\n", regex=False)
     return out
