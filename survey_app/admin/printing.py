@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from ..attachment import content_disposition
 from ..auth.access import admin_required, staff_required
 from ..extensions import db
 from ..i18n import DEFAULT_LOCALE, normalise
@@ -42,7 +43,7 @@ def make_poster(link: CampaignUnit) -> Poster:
 
 def _download(data: bytes | str, mimetype: str, filename: str) -> Response:
     response = Response(data, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.headers["Content-Disposition"] = content_disposition(filename, "inline")
     return response
 
 
