@@ -1,11 +1,14 @@
 """Load responses into the tidy frame every analysis function takes, and write the analysts' CSV export.
 
 The tidy frame has one row per response: the leading columns :data:`LEADING_COLUMNS` (unit attributes joined
-in; ``submitted_at`` as UTC ``datetime64``; repeated labels as ``category``), then one column per item:
+in; ``submitted_on``, the province's day of the answer, as ``datetime64`` at midnight; repeated labels as
+``category``), then one column per item:
 ``likert5`` → ``Int64`` (NA for "not applicable" and missing), ``yes_no`` → ``boolean``, ``single``/``text`` →
 ``string``, ``multi`` → one ``boolean`` column per option named ``item.code``, ``number`` → ``Float64``.
 
-The CSV export has the same leading columns, then one column per item with the stored values (Likert 1..5 or
+The CSV export has the same leading columns but ``response_id`` (:data:`EXPORT_COLUMNS`; a sequential id, or the
+order of the rows, would tell the order in which people answered: rows come by day and unit, in random order
+within them), then one column per item with the stored values (Likert 1..5 or
 ``na``, ``yes``/``no``, option codes, multi as ``;``-joined codes, blank when absent); UTF-8 with a byte-order
 mark so that spreadsheet programs show Vietnamese correctly.
 
@@ -26,7 +29,8 @@ import pandas as pd
 import sqlalchemy as sa
 
 from .answers import MULTI_SEPARATOR, convert, distinct_values, infer_spec, item_specs
-from .database import LEADING_COLUMNS, raw_columns
+from .database import EXPORT_COLUMNS, LEADING_COLUMNS, raw_columns
+from .spreadsheet import spreadsheet_safe
 
 _INTEGER_COLUMNS = ("response_id", "campaign_id", "unit_id", "questionnaire_version")
 
@@ -64,9 +68,9 @@ def _leading(column: str, values: Any) -> Any:
         numbers = pd.Series(pd.to_numeric(pd.Series(values, dtype=object), errors="raise"))
         whole = column in _INTEGER_COLUMNS and not numbers.isna().any()
         return numbers.to_numpy(dtype=np.int64) if whole else numbers.astype("Int64").array
-    if column == "submitted_at":
-        return pd.Series(pd.to_datetime(pd.Series(values, dtype=object), utc=True, format="ISO8601")).dt.as_unit(
-            "us").array
+    if column == "submitted_on":
+        days = pd.Series(pd.to_datetime(pd.Series(values, dtype=object), format="ISO8601"))
+        return (days.dt.tz_localize(None) if days.dt.tz is not None else days).dt.normalize().dt.as_unit("s").array
     if isinstance(values, pd.Categorical):
         return values
     return pd.Categorical(np.asarray(values, dtype=object))
@@ -90,9 +94,11 @@ def read_csv(path: str | Path | IO[str], questionnaires: Any = None) -> pd.DataF
     answer holds two codes (``a;b``).
     """
     raw = pd.read_csv(path, dtype=object, keep_default_na=False, na_values=[""], encoding="utf-8-sig")
-    missing = [c for c in LEADING_COLUMNS if c not in raw.columns]
+    missing = [c for c in EXPORT_COLUMNS if c not in raw.columns]
     if missing:
         raise ValueError(f"path: {path} lacks the columns {missing}; is it an export of the survey system?")
+    if "response_id" not in raw.columns:  # exports carry none: number the rows of the file
+        raw.insert(0, "response_id", range(1, len(raw) + 1))
     return tidy(raw, questionnaires, from_csv=True)
 
 
@@ -100,12 +106,12 @@ def export_csv(db_url: str | sa.Engine, campaign_id: int, path_or_buffer: str | 
                questionnaires: Any = None) -> int:
     """Write the CSV export of one campaign straight from the database; returns the number of responses."""
     raw = pd.DataFrame(raw_columns(db_url, campaign_id, questionnaires), dtype=object)
-    write_export_csv(raw, path_or_buffer)
+    write_export_csv(raw, path_or_buffer, rng=np.random.default_rng())
     return len(raw)
 
 
 def write_export_csv(rows: pd.DataFrame | Iterable[Mapping[str, Any]], path_or_buffer: str | Path | IO[str],
-                     item_ids: list[str] | None = None) -> None:
+                     item_ids: list[str] | None = None, rng: np.random.Generator | None = None) -> None:
     """Write responses in the CSV export format.
 
     Parameters
@@ -117,23 +123,37 @@ def write_export_csv(rows: pd.DataFrame | Iterable[Mapping[str, Any]], path_or_b
         Destination; a path is written as UTF-8 with a byte-order mark.
     item_ids : list of str or None
         Item columns in order; by default every item found, in order of first appearance.
+    rng : numpy.random.Generator or None
+        With a generator the rows are put in :func:`anonymous_order`; without, they stay in the given order.
     """
     frame = rows if isinstance(rows, pd.DataFrame) else _frame_from_rows(rows)
     missing = [c for c in LEADING_COLUMNS if c not in frame.columns]
     if missing:
         raise ValueError(f"rows: columns {missing} are missing; expected {list(LEADING_COLUMNS)}")
     items = item_ids or [c for c in frame.columns if c not in LEADING_COLUMNS]
-    out = pd.DataFrame({c: frame[c] for c in LEADING_COLUMNS})
-    stamps = pd.to_datetime(out["submitted_at"], utc=True, format="ISO8601")
-    out["submitted_at"] = stamps.dt.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    if rng is not None:
+        frame = anonymous_order(frame.reset_index(drop=True), rng)
+    out = pd.DataFrame({c: frame[c] for c in EXPORT_COLUMNS})
+    out["submitted_on"] = pd.Series(_leading("submitted_on", out["submitted_on"]), index=out.index).dt.strftime(
+        "%Y-%m-%d")
     for item in items:
         values = frame[item].to_numpy(dtype=object) if item in frame.columns else np.full(len(frame), None)
         codes, distinct = distinct_values(values)
         out[item] = np.array([_stored_text(v) for v in distinct] + [""], dtype=object)[codes]
+    out = spreadsheet_safe(out)
     if isinstance(path_or_buffer, (str, Path)):
         out.to_csv(path_or_buffer, index=False, encoding="utf-8-sig", quoting=csv.QUOTE_MINIMAL)
     else:
         out.to_csv(path_or_buffer, index=False, quoting=csv.QUOTE_MINIMAL)
+
+
+def anonymous_order(frame: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """The rows by day and unit, in random order within each: an export's row order tells nothing finer.
+
+    Rows in storage order would be in the order people answered, which a receipt or an observer could match.
+    """
+    shuffled = frame.iloc[rng.permutation(len(frame))]
+    return shuffled.sort_values(["submitted_on", "unit_id"], kind="stable")
 
 
 def _frame_from_rows(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:

@@ -21,11 +21,14 @@ import sqlalchemy as sa
 from . import schema
 from .answers import MULTI_SEPARATOR, ItemSpec, item_specs
 
-#: Columns before the items, in order, in both the tidy frame and the CSV export.
+#: Columns before the items, in order, in the tidy frame. ``submitted_on`` is the province's day of the answer,
+#: the finest time the database keeps.
 LEADING_COLUMNS = (
     "response_id", "campaign_id", "unit_id", "unit_code", "unit_name", "sector", "level", "district",
-    "service_volume", "questionnaire_id", "questionnaire_version", "channel", "locale", "submitted_at",
+    "service_volume", "questionnaire_id", "questionnaire_version", "channel", "locale", "submitted_on",
 )
+#: Leading columns of the CSV export: no ``response_id``, whose order would give away the order of the answers.
+EXPORT_COLUMNS = LEADING_COLUMNS[1:]
 #: The free-text item hidden by moderation when no questionnaire says which items are free text.
 DEFAULT_COMMENT = "comment"
 _UNIT_COLUMNS = ("unit_code", "unit_name", "sector", "level", "district", "service_volume")
@@ -113,7 +116,7 @@ def _fetch(connection: sa.Connection, extra: Sequence[sa.ColumnElement[Any]], ca
     r = schema.responses
     query = sa.select(
         r.c.id.label("response_id"), r.c.campaign_id, r.c.unit_id, r.c.questionnaire_id, r.c.questionnaire_version,
-        r.c.channel, r.c.locale, sa.type_coerce(r.c.submitted_at, sa.String).label("submitted_at"),
+        r.c.channel, r.c.locale, sa.type_coerce(r.c.submitted_on, sa.String).label("submitted_on"),
         r.c.comment_hidden, *extra,
     ).order_by(r.c.id)
     if campaign_id is not None:

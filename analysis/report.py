@@ -22,6 +22,7 @@ from .estimates import satisfaction_rates, share_yes
 from .indices import dimension_scores, likert_distribution, papi_index, sipas_index
 from .margins import with_not_stated
 from .sample_size import required_sample_sizes
+from .spreadsheet import spreadsheet_safe
 from .weights import design_weights, kish_neff, rake, rake_trimmed
 
 #: Targets by sector when no questionnaire gives one (one-stop shops 90 %, health and education 80 %).
@@ -169,12 +170,12 @@ def write_report(report: Report, out_dir: str | Path, formats: Sequence[str] = c
     written = []
     for name, table in report.tables.items():
         path = out / f"{name}.csv"
-        table.to_csv(path, index=False, encoding="utf-8-sig")
+        spreadsheet_safe(table).to_csv(path, index=False, encoding="utf-8-sig")
         written.append(path)
     workbook = out / "report.xlsx"
     with pd.ExcelWriter(workbook, engine="openpyxl") as writer:
         for name, table in report.tables.items():
-            _excel_ready(table).to_excel(writer, sheet_name=name[:31], index=False)
+            spreadsheet_safe(_excel_ready(table)).to_excel(writer, sheet_name=name[:31], index=False)
     written.append(workbook)
     for name, figure in report.figures.items():
         for fmt in formats:

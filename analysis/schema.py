@@ -57,7 +57,7 @@ responses = sa.Table(
     sa.Column("questionnaire_version", sa.Integer, nullable=False),
     sa.Column("channel", sa.String(20)),
     sa.Column("locale", sa.String(10)),
-    sa.Column("submitted_at", sa.DateTime),
+    sa.Column("submitted_on", sa.Date),
     sa.Column("answers", sa.JSON, nullable=False),
     sa.Column("submission_id", sa.String(64), unique=True),
     sa.Column("comment_hidden", sa.Boolean, default=False),

@@ -102,8 +102,8 @@ def simulate_survey(
         "questionnaire_version": np.array([forms[q].version for q in units["questionnaire_id"]])[unit_index],
         "channel": np.array(["kiosk", "qr"], dtype=object)[(rng.random(n_responses) < 0.3).astype(int)],
         "locale": np.array(["vi", "en", "km"], dtype=object)[rng.choice(3, n_responses, p=(0.9, 0.04, 0.06))],
-        "submitted_at": pd.Timestamp("2025-03-01", tz="UTC")
-        + pd.to_timedelta(rng.integers(0, 30 * 86400, n_responses), unit="s"),
+        "submitted_on": pd.Timestamp("2025-03-01")
+        + pd.to_timedelta(rng.integers(0, 30, n_responses), unit="D"),
     })
     latent = units["quality"].to_numpy()[unit_index] + rng.normal(0.0, 0.8, n_responses)
     columns: dict[str, np.ndarray] = {}
@@ -202,7 +202,7 @@ def write_database(survey: SimulatedSurvey, url: str) -> None:
         "unit_id": frame["unit_id"].to_numpy(), "questionnaire_id": frame["questionnaire_id"].to_numpy(),
         "questionnaire_version": frame["questionnaire_version"].to_numpy(), "channel": frame["channel"].to_numpy(),
         "locale": frame["locale"].to_numpy(),
-        "submitted_at": frame["submitted_at"].dt.tz_convert(None).dt.strftime("%Y-%m-%d %H:%M:%S.%f").to_numpy(),
+        "submitted_on": frame["submitted_on"].dt.strftime("%Y-%m-%d").to_numpy(),
         "answers": answers_json(frame, item_ids),
         "submission_id": [f"s{campaign_id}-{i}" for i in frame["response_id"]],
         "comment_hidden": [False] * len(frame),

@@ -61,7 +61,7 @@ def _bare_insert() -> tuple[str, int]:
     from sqlalchemy import insert
 
     from survey_app.extensions import db
-    from survey_app.models import CampaignUnit, Response, utcnow
+    from survey_app.models import CampaignUnit, Response
     from survey_app.survey.submission import storage_connection
 
     ids = current_app.extensions.get("bench_ids")
@@ -71,7 +71,7 @@ def _bare_insert() -> tuple[str, int]:
     with storage_connection() as connection:
         connection.execute(insert(Response.__table__), {
             "campaign_id": ids[0], "unit_id": ids[1], "questionnaire_id": "bare", "questionnaire_version": 1,
-            "channel": "qr", "locale": "vi", "submitted_at": utcnow(), "answers": BARE_ANSWERS,
+            "channel": "qr", "locale": "vi", "submitted_on": date.today(), "answers": BARE_ANSWERS,
             "submission_id": uuid.uuid4().hex, "comment_hidden": False})
         connection.commit()
     return "stored", 201

@@ -29,6 +29,9 @@ OUT_OF_RANGE = "out_of_range"
 TOO_LONG = "too_long"
 
 _INTEGER = re.compile(r"[+-]?\d+\Z")
+#: Whole-number digits an answer may have: 15 keeps every value exact as a float in the analysis (2**53 has 16),
+#: and a 309-digit answer would be infinite there.
+_MAX_DIGITS = 15
 _DECIMAL = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)\Z")
 
 #: What a browser may send for one field: one string, several (checkboxes), or nothing.
@@ -137,6 +140,8 @@ def _read_multi(item: Item, values: list[str]) -> tuple[list[str] | None, str | 
 def _read_number(item: Item, raw: str) -> tuple[int | float | None, str | None]:
     """An integer when written as one, else a float; a decimal comma ("2,5") is read as a point."""
     text = raw.replace(" ", "")
+    if len(re.split(r"[.,]", text.lstrip("+-0"), maxsplit=1)[0]) > _MAX_DIGITS:
+        return None, OUT_OF_RANGE  # before int(): Python refuses to read more than 4 300 digits (a 500)
     if _INTEGER.match(text):
         number: int | float = int(text)
     elif _DECIMAL.match(text):

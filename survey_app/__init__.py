@@ -15,6 +15,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from . import config as config_module
+from . import row_id
 from .extensions import csrf, db, limiter, login_manager, migrate
 
 
@@ -57,6 +58,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         _prepare_sqlite(app)
 
     _init_extensions(app)
+    row_id.init_app(app)
     _register_blueprints(app)
 
     from . import cli, compression, cookie_session, errors, i18n, security

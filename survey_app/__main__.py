@@ -19,10 +19,16 @@ from .models import Campaign, CampaignUnit
 
 
 class AnonymousRequestHandler(WSGIRequestHandler):
-    """Werkzeug's access log without the client address: respondents are anonymous, logs included."""
+    """Werkzeug's access log without the client address or query string: respondents are anonymous, logs included."""
 
     def address_string(self) -> str:
         return "-"
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        """The path without its query string: a receipt code travels as ``?code=``, and the log line has a time."""
+        self.path = self.path.split("?", 1)[0]
+        self.requestline = self.requestline.split("?", 1)[0]
+        super().log_request(code, size)
 
 
 def main() -> None:

@@ -10,8 +10,12 @@ Why not Flask-Compress: it would bring two compiled dependencies (brotli, zstd) 
 standard library's gzip is understood by every browser and meets the budget.
 
 BREACH (guessing a secret from compressed sizes) needs a page that holds a secret *and* reflects text an attacker
-chooses, requested many times by the victim. Survey pages hold the CSRF token of an anonymous form and echo only
-answers the respondent posted with that token; staff pages echo nothing from a link. The risk is accepted.
+chooses, requested many times by the victim. Pages do reflect their link: the QR page writes ``?code=`` into the
+receipt-code field, the planner its ``?margin=…`` settings, next to the CSRF token of the page's forms. So a page
+whose query string holds anything but ``lang`` (checked against the known languages before it is shown) is sent
+uncompressed (:func:`reflects_link`); such pages are rare (one per printed receipt, a staff member's planner), and
+the common survey and kiosk pages stay compressed. Answers posted back and shown again with their errors are
+reflected too, but an attacker cannot post them with the victim's token, so no size can be measured.
 """
 
 from __future__ import annotations
@@ -40,6 +44,11 @@ def _gzip_quality(header: str) -> float:
     return parse_accept_header(header)["gzip"]
 
 
+def reflects_link() -> bool:
+    """Whether the query string holds a value the page may show (anything but ``lang``): see BREACH above."""
+    return any(key != "lang" for key in request.args)
+
+
 def compress(response: Response) -> Response:
     """``after_request`` hook: gzip a text response when the client accepts it."""
     if (response.status_code < 200 or response.status_code in (204, 206, 304)
@@ -48,8 +57,10 @@ def compress(response: Response) -> Response:
     length = response.content_length
     if length is not None and length < MINIMUM_SIZE:
         return response  # never compressed, whatever the client accepts: no Vary needed (redirects, small JSON)
-    response.vary.add("Accept-Encoding")
     static = request.endpoint == "static"
+    if not static and reflects_link():
+        return response
+    response.vary.add("Accept-Encoding")
     if not accepts_gzip() or (response.is_streamed and not static):
         return response
     if length is not None and length > MAXIMUM_SIZE:

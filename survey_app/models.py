@@ -2,8 +2,9 @@
 
 The ``responses`` table is the product: one row per completed questionnaire, the answers as JSON keyed by item
 id, with the questionnaire id and version so that editing a questionnaire never changes old answers. It holds no
-IP address, name or phone number; the only identifier is ``submission_id``, a random value issued with the form
-and used to make a retried or double-clicked submission count once.
+IP address, name, phone number or time of day (only the province's day of the answer); the only identifier is
+``submission_id``, a random value issued with the form and used to make a retried or double-clicked submission
+count once. A receipt code keeps only whether it was used, never when.
 """
 
 from __future__ import annotations
@@ -93,7 +94,8 @@ class ReceiptCode(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_unit_id: Mapped[int] = mapped_column(ForeignKey("campaign_units.id", ondelete="CASCADE"), index=True)
     code: Mapped[str] = mapped_column(String(20), unique=True)
-    used_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    # A flag, not a time: the moment a code was used would tie the printed slip to the response stored with it.
+    used: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class Response(db.Model):
@@ -107,7 +109,8 @@ class Response(db.Model):
     questionnaire_version: Mapped[int] = mapped_column(Integer)
     channel: Mapped[str] = mapped_column(String(10))
     locale: Mapped[str] = mapped_column(String(16))
-    submitted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    # The province's day of the answer and nothing finer (no time that could be matched with a receipt or a log).
+    submitted_on: Mapped[date] = mapped_column(Date, index=True)
     answers: Mapped[dict[str, Any]] = mapped_column(JSON)
     submission_id: Mapped[str] = mapped_column(String(64), unique=True)
     comment_hidden: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -7,7 +7,7 @@ collect answers under false pretences).
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -27,10 +27,21 @@ HEADERS = (
 )
 
 
+#: Blueprints whose pages are for signed-in staff: citizens' comments, unit figures, account lists.
+STAFF_BLUEPRINTS = frozenset({"admin", "reports", "auth"})
+
+
 def set_headers(response: Response) -> Response:
-    """Add the missing ones of :data:`HEADERS` (one pass over the response's headers, not one per header)."""
+    """Add the missing ones of :data:`HEADERS` (one pass over the response's headers, not one per header).
+
+    A staff page is never kept by the browser or a proxy (``private, no-store``): a citizen's comment or an agency's
+    figures must not stay in the cache of a shared office computer after sign-out. A view that chose its own
+    caching (a chart image) keeps it.
+    """
     present = {key.lower() for key in response.headers.keys()}
     response.headers.extend([(key, value) for key, value in HEADERS if key.lower() not in present])
+    if "cache-control" not in present and request.blueprint in STAFF_BLUEPRINTS:
+        response.headers["Cache-Control"] = "private, no-store"
     return response
 
 

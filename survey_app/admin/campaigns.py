@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms import SelectChoice
 
@@ -132,7 +133,7 @@ def campaign(campaign_id: int) -> str:
     links = visible_links(campaign)
     unused = dict(db.session.execute(
         select(ReceiptCode.campaign_unit_id, func.count()).where(
-            ReceiptCode.campaign_unit_id.in_([link.id for link in links]), ReceiptCode.used_at.is_(None))
+            ReceiptCode.campaign_unit_id.in_([link.id for link in links]), ReceiptCode.used.is_(False))
         .group_by(ReceiptCode.campaign_unit_id)).all())
     return render_template("admin/campaign.html", campaign=campaign, links=links, unused=unused,
                            kiosk_url=kiosk_url, qr_url=qr_url, codes_form=ReceiptCodesForm(),
@@ -168,6 +169,18 @@ def campaign_close(campaign_id: int) -> WerkzeugResponse:
     return redirect(url_for("admin.campaign", campaign_id=campaign.id))
 
 
+def _saved_settings(save: SaveQuotasForm) -> tuple[float, float, float]:
+    """The planner's settings sent back with the save: only values the planner offers (``margin=1e-300`` asked
+    for an astronomically large quota and ended in a 500); ``ValueError`` otherwise."""
+    offered = PlannerForm(MultiDict())
+    margins = {choice[0] for choice in offered.margin.choices or []}
+    levels = {choice[0] for choice in offered.level.choices or []}
+    expected = float(save.expected_rate.data)
+    if save.margin.data not in margins or save.level.data not in levels or not 0.01 <= expected <= 0.99:
+        raise ValueError("planner settings out of range")
+    return float(save.margin.data), expected, float(save.level.data)
+
+
 @bp.route("/campaigns/<int:campaign_id>/planner", methods=["GET", "POST"])
 @admin_required
 def planner(campaign_id: int) -> str | WerkzeugResponse:
@@ -181,9 +194,9 @@ def planner(campaign_id: int) -> str | WerkzeugResponse:
         try:
             if not save.validate_on_submit():
                 abort(400)
-            settings = (float(save.margin.data), float(save.expected_rate.data), float(save.level.data))
+            settings = _saved_settings(save)
             plan = plan_quotas(campaign.units, *settings)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             flash(_("Choose the margin of error, calculate, then save."), "error")
             return redirect(url_for("admin.planner", campaign_id=campaign.id))
         for link, quota in plan:

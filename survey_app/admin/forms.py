@@ -73,7 +73,8 @@ class CampaignForm(FlaskForm):
             return False
         for entry in included:
             text = (entry.service_volume.data or "").strip()
-            if not text.isdigit() or int(text) < 1:
+            # ASCII digits only ("²" is a digit to str.isdigit but not to int), and within the database's integer
+            if not (text.isascii() and text.isdigit() and len(text) <= 9) or int(text) < 1:
                 entry.service_volume.errors = [_l("Enter the number of services in the period, "
                                                   "a whole number of at least 1")]
                 valid = False

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask_babel import gettext as _
 
@@ -81,8 +82,10 @@ def read_units_csv(data: bytes, rules: ImportRules) -> tuple[list[UnitRow], list
                                                 "and upload it again."))]
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = [name.strip().lower() for name in next(reader, [])]
+    reader = _Records(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    header = [name.strip().lower() for name in next(iter(reader), [])]
+    if reader.broken_line is not None:
+        return [], [_unreadable(reader.broken_line)]
     if not any(header):
         return [], [ImportProblem(None, None, _("The file is empty. Add a header line and one line per unit."))]
     missing = [name for name in COLUMNS if name not in header]
@@ -109,10 +112,43 @@ def read_units_csv(data: bytes, rules: ImportRules) -> tuple[list[UnitRow], list
         problems += row_problems
         if row is not None and not row_problems:
             rows.append(row)
+    if reader.broken_line is not None:
+        return [], [_unreadable(reader.broken_line)]
     if not rows and not problems:
         problems.append(ImportProblem(None, None, _("The file has no units. Add one line per unit under the "
                                                     "header line.")))
     return rows, problems
+
+
+def _unreadable(line: int) -> ImportProblem:
+    return ImportProblem(line, None, _(
+        "a value here is longer than %(limit)d characters, which no column allows. Check that every quote mark "
+        "(\") that opens a value also closes it, then upload the file again.", limit=csv.field_size_limit()))
+
+
+class _Records:
+    """The reader's records until the end or the first line the csv module cannot read.
+
+    The csv module refuses a value over its field limit (128 KB), which is what an unclosed quote mark makes of
+    the rest of a file; that used to end the upload in a 500. The line it stopped at is kept for the message.
+    """
+
+    def __init__(self, reader: Any) -> None:
+        self.reader = reader
+        self.broken_line: int | None = None
+
+    def __iter__(self) -> Iterator[list[str]]:
+        while self.broken_line is None:
+            try:
+                yield next(self.reader)
+            except StopIteration:
+                return
+            except csv.Error:
+                self.broken_line = max(self.reader.line_num, 1)
+
+    @property
+    def line_num(self) -> int:
+        return int(self.reader.line_num)
 
 
 def _check_row(line: int, record: dict[str, str], rules: ImportRules) -> tuple[UnitRow | None, list[ImportProblem]]:
@@ -130,7 +166,7 @@ def _check_row(line: int, record: dict[str, str], rules: ImportRules) -> tuple[U
     sector, level, locale = _check_choices(record, rules, problem)
     volume: int | None = None
     text = record["service_volume"]
-    if text.isdigit():
+    if text.isascii() and text.isdigit() and len(text) <= 9:  # "²" passes isdigit but not int(); 9 digits fit
         volume = int(text)
     elif text or rules.volume_required:
         problem("service_volume", _("enter the number of services in the period, a whole number of at least 0"))

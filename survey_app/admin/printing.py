@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from ..attachment import content_disposition
 from ..auth.access import admin_required, staff_required
 from ..extensions import db
 from ..i18n import DEFAULT_LOCALE, normalise
@@ -42,7 +43,7 @@ def make_poster(link: CampaignUnit) -> Poster:
 
 def _download(data: bytes | str, mimetype: str, filename: str) -> Response:
     response = Response(data, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.headers["Content-Disposition"] = content_disposition(filename, "inline")
     return response
 
 
@@ -84,7 +85,7 @@ def receipt_codes_sheet(campaign_id: int, unit_id: int) -> Response:
     """Every code of the unit not used yet, so a lost sheet can be printed again."""
     link = link_or_404(campaign_id, unit_id)
     codes = db.session.scalars(select(ReceiptCode.code).where(ReceiptCode.campaign_unit_id == link.id,
-                                                              ReceiptCode.used_at.is_(None))
+                                                              ReceiptCode.used.is_(False))
                                .order_by(ReceiptCode.id)).all()
     data = sheet_pdf(link.unit.name, qr_url(link), codes,
                      caption=_("Your opinion counts. Scan the code to answer the survey, or enter this code "

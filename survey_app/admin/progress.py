@@ -11,8 +11,7 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
@@ -79,19 +78,17 @@ def elapsed_share(campaign: Campaign, today: date) -> float:
     return min(max(begun, 0), total) / total
 
 
-def campaign_progress(campaign: Campaign, links: Sequence[CampaignUnit], today: date,
-                      timezone: str = "Asia/Ho_Chi_Minh") -> Progress:
-    """Figures for the given units of the campaign (the ones the viewer may see)."""
-    zone = ZoneInfo(timezone)
+def campaign_progress(campaign: Campaign, links: Sequence[CampaignUnit], today: date) -> Progress:
+    """Figures for the given units of the campaign (the ones the viewer may see); days are the stored local days."""
     rows = db.session.execute(
-        select(Response.unit_id, Response.channel, Response.submitted_at)
+        select(Response.unit_id, Response.channel, Response.submitted_on)
         .where(Response.campaign_id == campaign.id, Response.unit_id.in_([link.unit_id for link in links]))
     ).all()
     by_unit: Counter[tuple[int, str]] = Counter()
     by_day: Counter[tuple[date, str]] = Counter()
-    for unit_id, channel, submitted_at in rows:
+    for unit_id, channel, submitted_on in rows:
         by_unit[unit_id, channel] += 1
-        by_day[submitted_at.replace(tzinfo=UTC).astimezone(zone).date(), channel] += 1
+        by_day[submitted_on, channel] += 1
     share = elapsed_share(campaign, today)
     units = tuple(
         UnitProgress(link.unit_id, link.unit.code, link.unit.name, link.quota, by_unit[link.unit_id, "kiosk"],

@@ -20,7 +20,7 @@ from .routes import bp, campaign_or_404, visible_links
 def _progress(campaign: Campaign) -> Progress:
     timezone = current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Ho_Chi_Minh")
     today = datetime.now(ZoneInfo(timezone)).date()
-    return campaign_progress(campaign, visible_links(campaign), today, timezone)
+    return campaign_progress(campaign, visible_links(campaign), today)
 
 
 @bp.route("/campaigns/<int:campaign_id>/progress")

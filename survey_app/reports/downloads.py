@@ -11,6 +11,7 @@ import re
 
 from flask import Response, abort, request
 
+from ..attachment import content_disposition
 from ..auth.access import admin_required, staff_required, visible_unit_ids
 from . import charts, exports, pdf
 from .access import campaign_or_404, require_admin, unit_or_404
@@ -24,7 +25,7 @@ AGENCY_TABLES = ("units",)
 
 def _download(content: bytes, mimetype: str, filename: str) -> Response:
     response = Response(content, content_type=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Content-Disposition"] = content_disposition(filename, "attachment")
     response.headers["Cache-Control"] = "private, no-store"
     return response
 

@@ -2,7 +2,8 @@
 
 Tables go through :func:`survey_app.reports.table.export_frame`, so an export never holds a figure the page
 would not show. The raw responses are for the province administrator only and are anonymized further than the
-database already is: no submission id, the day of the answer instead of its time, comments hidden by
+database already is: no submission id and no response id (rows come by day and unit, in random order within
+them, so neither a number nor the row order tells who answered first), comments hidden by
 moderation left out (:func:`analysis.data.read_database` does that) and no comment at all from a unit with
 fewer than five respondents.
 """
@@ -12,10 +13,12 @@ from __future__ import annotations
 import io
 import re
 
+import numpy as np
 import pandas as pd
-from flask import current_app
 
 from analysis import read_database
+from analysis.data import anonymous_order
+from analysis.spreadsheet import spreadsheet_safe
 
 from ..extensions import db
 from ..questionnaire_registry import registry
@@ -25,13 +28,13 @@ from .tables import MIN_GROUP
 CSV_MIMETYPE = "text/csv; charset=utf-8"
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DTA_MIMETYPE = "application/x-stata-dta"
-#: Columns of the tidy frame left out of the raw export (the timestamp is replaced by its local date).
-DROPPED = ("submitted_at",)
+#: Columns of the tidy frame left out of the raw export: the sequential id would order the answers.
+DROPPED = ("response_id",)
 
 
 def table_csv(table: Table) -> bytes:
     """UTF-8 with a byte-order mark, which spreadsheet programs need to show Vietnamese correctly."""
-    return export_frame(table).to_csv(index=False).encode("utf-8-sig")
+    return spreadsheet_safe(export_frame(table)).to_csv(index=False).encode("utf-8-sig")
 
 
 def tables_xlsx(tables: list[Table]) -> bytes:
@@ -39,7 +42,8 @@ def tables_xlsx(tables: list[Table]) -> bytes:
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for table in tables:
-            export_frame(table).to_excel(writer, sheet_name=_sheet_name(str(table.title)), index=False)
+            sheet = _sheet_name(str(table.title))
+            spreadsheet_safe(export_frame(table)).to_excel(writer, sheet_name=sheet, index=False)
     return buffer.getvalue()
 
 
@@ -51,10 +55,8 @@ def _sheet_name(title: str) -> str:
 def anonymized_responses(campaign_id: int) -> pd.DataFrame:
     """Every response of the campaign, one row each, read afresh (so moderation shows at once)."""
     frame = read_database(db.engine, campaign_id, registry())
-    zone = current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Ho_Chi_Minh")
-    out = frame.drop(columns=list(DROPPED))
-    out.insert(out.columns.get_loc("channel"), "submitted_on",
-               frame["submitted_at"].dt.tz_convert(zone).dt.date if len(frame) else pd.Series(dtype=object))
+    out = anonymous_order(frame, np.random.default_rng()).drop(columns=list(DROPPED)).reset_index(drop=True)
+    out["submitted_on"] = out["submitted_on"].dt.date if len(out) else pd.Series(dtype=object)
     small = out.groupby("unit_id")["unit_id"].transform("size") < MIN_GROUP
     for column in _text_items():
         if column in out.columns:
@@ -79,7 +81,7 @@ def _readable(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def responses_csv(frame: pd.DataFrame) -> bytes:
-    return _readable(frame).to_csv(index=False).encode("utf-8-sig")
+    return spreadsheet_safe(_readable(frame)).to_csv(index=False).encode("utf-8-sig")
 
 
 def responses_xlsx(frame: pd.DataFrame) -> bytes:
@@ -87,7 +89,7 @@ def responses_xlsx(frame: pd.DataFrame) -> bytes:
     out = _readable(frame)
     out["submitted_on"] = pd.to_datetime(out["submitted_on"])
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        out.to_excel(writer, sheet_name="responses", index=False)
+        spreadsheet_safe(out).to_excel(writer, sheet_name="responses", index=False)
     return buffer.getvalue()
 
 

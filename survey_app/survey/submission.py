@@ -5,7 +5,7 @@ code by mistake. The rules that keep the counts true:
 
 * the response is inserted first; the unique ``submission_id`` makes a second insert fail, and that failure
   (or finding the id already stored) means "already stored": the caller shows the same thank-you page;
-* a receipt code is consumed in the same transaction with ``UPDATE … WHERE used_at IS NULL``, so of two
+* a receipt code is consumed in the same transaction with ``UPDATE … WHERE NOT used``, so of two
   concurrent requests exactly one sees a row updated; the other rolls back its insert.
 
 Nothing here reads the request: the caller passes plain values, so no client address can reach the row.
@@ -14,6 +14,7 @@ Nothing here reads the request: the caller passes plain values, so no client add
 from __future__ import annotations
 
 import enum
+import functools
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,14 +23,15 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import has_request_context, request
+from flask import current_app, has_app_context, has_request_context, request
 from sqlalchemy import event, exists, insert, select, update
 from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from ..extensions import db
-from ..models import CampaignUnit, ReceiptCode, Response, utcnow
+from ..models import CampaignUnit, ReceiptCode, Response
 
+#: Used outside an application (scripts); in a request the ``BABEL_DEFAULT_TIMEZONE`` setting decides.
 PROVINCE_TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
@@ -55,8 +57,18 @@ class Submission:
 
 
 def province_today() -> date:
-    """Today in the province: campaign dates are local dates, the server clock may be UTC."""
-    return datetime.now(PROVINCE_TIMEZONE).date()
+    """Today in the province: campaign dates are local dates, the server clock may be UTC.
+
+    The zone is the ``BABEL_DEFAULT_TIMEZONE`` setting (default Asia/Ho_Chi_Minh); a response stores this day
+    and nothing finer.
+    """
+    zone = current_app.config.get("BABEL_DEFAULT_TIMEZONE") if has_app_context() else None
+    return datetime.now(_zone(zone) if zone else PROVINCE_TIMEZONE).date()
+
+
+@functools.lru_cache(maxsize=8)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
 
 
 def is_stored(submission_id: str) -> bool:
@@ -77,7 +89,7 @@ def store(submission: Submission) -> Outcome:
     link = submission.link
     row = {"campaign_id": link.campaign_id, "unit_id": link.unit_id, "questionnaire_id": submission.questionnaire_id,
            "questionnaire_version": submission.questionnaire_version, "channel": submission.channel,
-           "locale": submission.locale, "submitted_at": utcnow(), "answers": submission.answers,
+           "locale": submission.locale, "submitted_on": province_today(), "answers": submission.answers,
            "submission_id": submission.submission_id, "comment_hidden": False}
     for attempt in (1, 2):
         try:
@@ -160,8 +172,8 @@ def _consume(connection: Connection, link_id: int, code: str) -> Outcome | None:
     """Mark the code used if it belongs to this unit and is unused; otherwise say why not."""
     result = connection.execute(
         update(ReceiptCode.__table__)
-        .where(ReceiptCode.code == code, ReceiptCode.campaign_unit_id == link_id, ReceiptCode.used_at.is_(None))
-        .values(used_at=utcnow())
+        .where(ReceiptCode.code == code, ReceiptCode.campaign_unit_id == link_id, ReceiptCode.used.is_(False))
+        .values(used=True)
     )
     if result.rowcount == 1:
         return None

@@ -125,9 +125,7 @@ def test_used_codes_are_left_off_the_sheet(app: Flask, admin_client: FlaskClient
                                            tmp_path: Path) -> None:
     _tools()
     with app.app_context():
-        from survey_app.models import utcnow
-
-        db.session.add_all([ReceiptCode(campaign_unit_id=world.link_a, code="USEDCODE", used_at=utcnow()),
+        db.session.add_all([ReceiptCode(campaign_unit_id=world.link_a, code="USEDCODE", used=True),
                             ReceiptCode(campaign_unit_id=world.link_a, code="FRESHCDE")])
         db.session.commit()
     sheet = admin_client.get(f"/admin/campaigns/{world.campaign}/units/{world.unit_a}/receipt-codes.pdf")

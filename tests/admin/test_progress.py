@@ -3,7 +3,7 @@ the province's time zone, and the same figures as JSON for the page's refresh sc
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -22,6 +22,11 @@ ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 def utc(day: date, hour: int, minute: int = 0) -> datetime:
     """A naive UTC timestamp, as stored."""
     return datetime.combine(day, time(hour, minute))
+
+
+def local_day(moment: datetime) -> date:
+    """The province's day of a UTC moment: what a response stores."""
+    return moment.replace(tzinfo=UTC).astimezone(ZONE).date()
 
 
 @pytest.fixture
@@ -45,11 +50,11 @@ def today(app: Flask, world: World) -> date:
         questionnaire = {world.unit_a: "one_stop", world.unit_b: "health"}
         db.session.add_all(Response(campaign_id=world.campaign, unit_id=unit, questionnaire_id=questionnaire[unit],
                                     questionnaire_version=1, channel=channel, locale="vi", answers={},
-                                    submitted_at=moment, submission_id=f"s-{n}")
+                                    submitted_on=local_day(moment), submission_id=f"s-{n}")
                            for n, (unit, channel, moment) in enumerate(rows))
         db.session.add(Response(campaign_id=world.other_campaign, unit_id=world.unit_b, questionnaire_id="health",
                                 questionnaire_version=1, channel="kiosk", locale="vi", answers={},
-                                submitted_at=utc(d, 2), submission_id="other-campaign"))
+                                submitted_on=local_day(utc(d, 2)), submission_id="other-campaign"))
         db.session.commit()
     return local_today
 

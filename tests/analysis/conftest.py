@@ -80,3 +80,14 @@ def compare_rates(ours: pd.DataFrame, group: str, reference: Path) -> None:
     assert given.sum() >= len(theirs) - 2
     np.testing.assert_allclose(ours["ci_low"][given], theirs["ci_low"][given], rtol=0, atol=1e-6)
     np.testing.assert_allclose(ours["ci_high"][given], theirs["ci_high"][given], rtol=0, atol=1e-6)
+
+
+def assert_same_rows(exported: pd.DataFrame, stored: pd.DataFrame) -> None:
+    """The same responses in any order: an export has no response id and shuffles the rows within a day and unit."""
+    columns = [c for c in stored.columns if c != "response_id"]
+
+    def ordered(frame: pd.DataFrame) -> pd.DataFrame:
+        out = frame[columns].astype({c: object for c in columns if isinstance(frame[c].dtype, pd.CategoricalDtype)})
+        return out.sort_values(columns, na_position="last", kind="stable").reset_index(drop=True)
+
+    pd.testing.assert_frame_equal(ordered(exported), ordered(stored), check_categorical=False)

@@ -12,15 +12,16 @@ import sqlalchemy as sa
 
 from analysis import schema
 from analysis.answers import ItemSpec, infer_spec, item_specs
-from analysis.data import LEADING_COLUMNS, export_csv, read_csv, read_database, tidy, write_export_csv
+from analysis.data import EXPORT_COLUMNS, LEADING_COLUMNS, export_csv, read_csv, read_database, tidy, write_export_csv
 from analysis.simulation import SimulatedSurvey, questionnaire, write_database
 from questionnaires.model import Item, Option, Questionnaire, Section
+from tests.analysis.conftest import assert_same_rows
 
 ROW = {
     "response_id": 7, "campaign_id": 1, "unit_id": 3, "unit_code": "MC-01", "unit_name": "Bộ phận Một cửa xã Đông",
     "sector": "one_stop", "level": "commune", "district": "Ba Bể", "service_volume": 400,
     "questionnaire_id": "tiny", "questionnaire_version": 2, "channel": "kiosk", "locale": "vi",
-    "submitted_at": "2026-03-01T08:30:00Z",
+    "submitted_on": "2026-03-01",
 }
 
 
@@ -53,12 +54,12 @@ def test_export_csv_format_is_exact() -> None:
     buffer = io.StringIO()
     write_export_csv(_rows(), buffer, ["staff", "fee", "gender", "channels", "visits", "comment", "overall"])
     lines = buffer.getvalue().splitlines()
-    assert lines[0] == ",".join([*LEADING_COLUMNS, "staff", "fee", "gender", "channels", "visits", "comment",
+    assert lines[0] == ",".join([*EXPORT_COLUMNS, "staff", "fee", "gender", "channels", "visits", "comment",
                                  "overall"])
-    leading = "1,3,MC-01,Bộ phận Một cửa xã Đông,one_stop,commune,Ba Bể,400,tiny,2,kiosk,vi,2026-03-01T08:30:00.000000Z"
-    assert lines[1] == f'7,{leading},4,no,female,counter;online,2,"Tốt, nhanh; ""rất"" ổn",5'
-    assert lines[2] == f"8,{leading},na,yes,,,,,1"
-    assert lines[3] == f"9,{leading},,,,,,,"
+    leading = "1,3,MC-01,Bộ phận Một cửa xã Đông,one_stop,commune,Ba Bể,400,tiny,2,kiosk,vi,2026-03-01"
+    assert lines[1] == f'{leading},4,no,female,counter;online,2,"Tốt, nhanh; ""rất"" ổn",5'
+    assert lines[2] == f"{leading},na,yes,,,,,1"
+    assert lines[3] == f"{leading},,,,,,,"
 
 
 def test_csv_round_trip_gives_typed_columns(tmp_path: Path, tiny: Questionnaire) -> None:
@@ -71,12 +72,13 @@ def test_csv_round_trip_gives_typed_columns(tmp_path: Path, tiny: Questionnaire)
     assert str(df["staff"].dtype) == "Int64" and str(df["fee"].dtype) == "boolean"
     assert str(df["gender"].dtype) == "string" and str(df["visits"].dtype) == "Float64"
     assert str(df["channels.counter"].dtype) == "boolean" and str(df["comment"].dtype) == "string"
-    assert str(df["submitted_at"].dtype).startswith("datetime64") and str(df["submitted_at"].dt.tz) == "UTC"
+    assert str(df["submitted_on"].dtype).startswith("datetime64") and df["submitted_on"].dt.tz is None
     assert df["staff"].tolist() == [4, pd.NA, pd.NA]  # "na" and absent are both missing
     assert df["fee"].tolist() == [False, True, pd.NA]
     assert df["channels.counter"].tolist() == [True, pd.NA, pd.NA]  # an empty choice is stored as blank
     assert df["comment"].tolist()[0] == 'Tốt, nhanh; "rất" ổn'
-    assert df["submitted_at"].iloc[0] == pd.Timestamp("2026-03-01 08:30", tz="UTC")
+    assert df["submitted_on"].iloc[0] == pd.Timestamp("2026-03-01")
+    assert df["response_id"].tolist() == [1, 2, 3]  # the export has no response id: the rows are numbered
     assert df["unit_name"].iloc[0] == "Bộ phận Một cửa xã Đông"
 
 
@@ -112,8 +114,7 @@ def test_export_from_the_database_reads_back_the_same(database: str, small_surve
     path = tmp_path / "campaign.csv"
     assert export_csv(database, 1, path, small_survey.questionnaires) == 2000
     from_csv = read_csv(path, small_survey.questionnaires)
-    pd.testing.assert_frame_equal(from_csv, read_database(database, 1, small_survey.questionnaires),
-                                  check_categorical=False)
+    assert_same_rows(from_csv, read_database(database, 1, small_survey.questionnaires))
     assert "Nhân viên" not in path.read_text(encoding="utf-8-sig").splitlines()[1]  # hidden comment not exported
 
 
@@ -164,7 +165,7 @@ def test_unexpected_values_are_errors_naming_the_item(tiny: Questionnaire, item:
 def test_missing_leading_columns_are_an_error(tmp_path: Path) -> None:
     path = tmp_path / "other.csv"
     path.write_text("id,overall\n1,5\n")
-    with pytest.raises(ValueError, match=r"lacks the columns \['response_id'"):
+    with pytest.raises(ValueError, match=r"lacks the columns \['campaign_id'"):
         read_csv(path)
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from analysis.data import export_csv, read_csv, read_database
 from analysis.simulation import SimulatedSurvey, write_database
+from tests.analysis.conftest import assert_same_rows
 from tests.postgres.server import PostgresServer
 
 pytestmark = pytest.mark.postgres
@@ -35,5 +36,5 @@ def test_postgres_read_equals_the_stored_data(postgres_url: str, small_survey: S
 def test_postgres_export_reads_back(postgres_url: str, small_survey: SimulatedSurvey, tmp_path: Path) -> None:
     path = tmp_path / "export.csv"
     assert export_csv(postgres_url, 1, path, small_survey.questionnaires) == len(small_survey.responses)
-    pd.testing.assert_frame_equal(read_csv(path, small_survey.questionnaires),
-                                  read_database(postgres_url, 1, small_survey.questionnaires), check_categorical=False)
+    assert_same_rows(read_csv(path, small_survey.questionnaires),
+                     read_database(postgres_url, 1, small_survey.questionnaires))

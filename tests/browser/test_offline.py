@@ -70,3 +70,29 @@ def test_with_the_network_up_answers_go_straight_through(live: Live, new_page: C
     page.wait_for_url(re.compile(r"/s/[^/]+/thanks$"))
     assert page.evaluate(OUTBOX) is None
     assert len(live.responses(token)) == 1
+
+
+def test_answers_kept_past_their_tokens_life_are_sent_with_a_fresh_token(
+        live: Live, new_page: Callable[..., Any]) -> None:
+    """A kiosk offline overnight: the kept answers' CSRF token has expired, and the server answers 400. The outbox
+    takes the fresh token from that answer and sends again, instead of dropping the answers."""
+    token = live.open_link()
+    page = new_page()
+    page.goto(f"{live.url}/s/{token}")
+    answer_every_question(page)
+    page.context.set_offline(True)
+    page.get_by_role("button", name=translated("Send")).click()
+    page.locator("[data-offline-saved]").wait_for()
+    # What an expired token looks like to the server: a signature it no longer accepts.
+    page.evaluate("""() => {
+        const list = JSON.parse(window.localStorage.getItem('survey-outbox'));
+        const params = new URLSearchParams(list[0].body);
+        params.set('csrf_token', 'IjBkZjE.expired.signature');
+        list[0].body = params.toString();
+        window.localStorage.setItem('survey-outbox', JSON.stringify(list));
+    }""")
+    page.context.set_offline(False)
+    page.reload()  # the next morning: the page loads again and sends what it kept
+    _wait_until(lambda: page.evaluate(OUTBOX) is None, timeout=15)
+    [stored] = live.responses(token)
+    assert stored.channel == "qr"

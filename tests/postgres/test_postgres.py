@@ -64,4 +64,4 @@ def test_database_url_from_the_environment_runs_the_demo_and_the_analysis(
 
     frame = read_database(empty_url)
     assert stored and len(frame) == stored
-    assert frame["submitted_at"].notna().all()
+    assert frame["submitted_on"].notna().all()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 import pytest
 from flask import Flask
@@ -54,7 +54,7 @@ def _answers(sector: str, overall: object, index: int, comment: str | None = Non
 
 def _response(campaign_id: int, unit: Unit, questionnaire_id: str, answers: dict[str, object]) -> Response:
     return Response(campaign_id=campaign_id, unit_id=unit.id, questionnaire_id=questionnaire_id,
-                    questionnaire_version=1, channel="kiosk", locale="vi", submitted_at=datetime(2026, 7, 15, 3),
+                    questionnaire_version=1, channel="kiosk", locale="vi", submitted_on=date(2026, 7, 15),
                     answers=answers, submission_id=uuid.uuid4().hex)
 
 

@@ -48,10 +48,10 @@ def raw_csv(admin: FlaskClient, province: Province) -> list[dict[str, str]]:
 def test_raw_responses_are_anonymized(admin: FlaskClient, province: Province) -> None:
     rows = raw_csv(admin, province)
     assert len(rows) == 8 + 6 + 3
-    assert "submission_id" not in rows[0] and "submitted_at" not in rows[0]
+    assert "submission_id" not in rows[0] and "response_id" not in rows[0]
     assert {r["submitted_on"] for r in rows} == {"2026-07-15"}  # the day only, in the province's time zone
     a_rows = [r for r in rows if r["unit_name"] == UNIT_A_NAME]
-    assert [r["overall"] for r in a_rows] == [str(v) if v != "na" else "" for v in A_OVERALL]
+    assert sorted(r["overall"] for r in a_rows) == sorted(str(v) if v != "na" else "" for v in A_OVERALL)
     assert {r["informal_payment"] for r in a_rows} == {"yes", "no"}
 
 
@@ -67,8 +67,8 @@ def test_raw_responses_as_xlsx_and_stata(admin: FlaskClient, province: Province)
     assert len(frame) == 17
     assert UNIT_A_NAME in set(frame["unit_name"])
     a = frame[frame["unit_name"] == UNIT_A_NAME]
-    assert a["overall"].tolist()[:7] == [5, 4, 4, 5, 3, 2, 4]
-    assert a["informal_payment"].tolist() == [1, 0, 0, 0, 0, 0, 0, 0]
+    assert sorted(a["overall"].dropna().tolist()) == [2, 3, 4, 4, 4, 5, 5]  # rows in random order within the day
+    assert sorted(a["informal_payment"].tolist()) == [0, 0, 0, 0, 0, 0, 0, 1]
     assert labels["overall"] == "Overall, how satisfied are you with the service here?"
 
 

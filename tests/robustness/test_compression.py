@@ -37,3 +37,12 @@ def test_static_files_are_gzipped_cached_and_revalidated(app: Flask) -> None:
     assert revalidated.status_code == 304
     for response in (first, again, revalidated):
         response.close()
+
+
+def test_a_page_reflecting_its_link_is_never_compressed(app: Flask, fuzz_link: str) -> None:
+    """BREACH: ``?code=`` is written into the page beside the CSRF token, so its size must not tell anything."""
+    client = app.test_client()
+    headers = {"Accept-Encoding": "gzip"}
+    reflected = client.get(f"/s/{fuzz_link}?code=AB12CD34&lang=en", headers=headers)
+    assert reflected.status_code == 200 and "Content-Encoding" not in reflected.headers
+    assert client.get(f"/s/{fuzz_link}?lang=en", headers=headers).headers["Content-Encoding"] == "gzip"

@@ -7,8 +7,11 @@
      are resent when the browser comes back online, every RETRY_MS, and on every survey page that loads.
    - The hidden submission_id travels with the answers, so a resend of answers the server already stored is
      acknowledged without storing them twice.
-   - A kept submission that the server refuses with a 4xx (e.g. the campaign has closed) can never be accepted
-     and is dropped. Messages come translated from the data-* attributes of this script's <script> tag.
+   - A 400 means the page was stale: its CSRF token expired (answers kept overnight on a kiosk outlive it) or its
+     submission id was lost. The form page the server sends back with the 400 carries a fresh token; the answers
+     are sent once more with it (same submission id), and kept for a later try if that fails too.
+   - A kept submission that the server refuses with another 4xx (e.g. the campaign has closed) can never be
+     accepted and is dropped. Messages come translated from the data-* attributes of this script's <script> tag.
    Works together with kiosk.js, which disables the Send button after one press and handles the idle reset. */
 (function () {
   "use strict";
@@ -36,17 +39,32 @@
     return action.replace(/[?#].*$/, "").replace(/\/questions$/, "") + "/thanks";
   }
 
-  /* Resolves "sent" (stored now or before) or "refused" (a 4xx other than 429: never acceptable as it is);
-     rejects when it is worth trying again later (no network, 429, 5xx). */
-  function post(entry) {
+  /* Resolves "sent" (stored now or before) or "refused" (a 4xx other than 400 and 429: never acceptable as it
+     is); rejects when it is worth trying again later (no network, 429, 5xx, a 400 even with a fresh token). */
+  function post(entry, body) {
     return window.fetch(entry.action, {
-      method: "POST", body: entry.body, credentials: "same-origin", redirect: "manual", cache: "no-store",
+      method: "POST", body: body || entry.body, credentials: "same-origin", redirect: "manual", cache: "no-store",
       headers: { "Content-Type": "application/x-www-form-urlencoded" }
     }).then(function (response) {
       if (response.type === "opaqueredirect") { return "sent"; }
       if (response.status === 429 || response.status >= 500) { throw new Error("retry later"); }
-      return "refused";
+      if (response.status !== 400) { return "refused"; }
+      if (body) { throw new Error("stale again: retry later"); }
+      return response.text().then(function (html) { return post(entry, withFreshToken(entry.body, html)); });
     });
+  }
+
+  /* The answers with the CSRF token and submission id of the form page the server sent back (the id is the one
+     sent, unless that was lost; DOMParser runs no script). */
+  function withFreshToken(body, html) {
+    var page = new window.DOMParser().parseFromString(html, "text/html");
+    var params = new URLSearchParams(body);
+    ["csrf_token", "submission_id"].forEach(function (name) {
+      var field = page.querySelector("input[name=" + name + "]");
+      if (!field || !field.value) { throw new Error("no " + name + " to retry with"); }
+      params.set(name, field.value);
+    });
+    return params.toString();
   }
 
   function forget(entry) {
