@@ -220,6 +220,15 @@ def test_memory_counting_is_announced_at_start(database_url: str, caplog: pytest
     assert "memory://" not in caplog.text
 
 
+def test_sign_in_still_works_when_the_shared_store_is_down(throttled: Callable[..., FlaskClient]) -> None:
+    """Nothing listens on port 1: the limits are counted in memory until Redis is back, and nobody is refused."""
+    client = throttled(RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0", LOGIN_RATE_LIMIT="2 per minute")
+    assert sign_in(client, "admin@tinh.gov.vn").status_code == 302
+    post(client, "/logout")
+    assert sign_in(client, "admin@tinh.gov.vn", "guess").status_code == 200
+    assert sign_in(client, "admin@tinh.gov.vn").status_code == 429  # still limited, in memory
+
+
 def test_staff_sign_in_works_behind_an_https_proxy(staff: FlaskClient) -> None:
     """Finding 1, as a browser behaves: it sends a Referer only as the sign-in page's Referrer-Policy allows, and
     behind HTTPS Flask-WTF refuses a staff form without a same-origin one. The real browser over real TLS is in

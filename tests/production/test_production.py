@@ -324,7 +324,7 @@ def test_a_server_killed_under_load_loses_no_acknowledged_answer(production: Pro
     print("\n" + figures)
     Path(production.servers[1].log.parent.parent / "crash-figures.txt").write_text(figures + "\n")
     assert not lost, f"lost: {lost}"
-    assert after_kill >= 40, figures  # the other server kept serving
+    assert after_kill >= 20, figures  # the other server kept serving
     assert survivor_posts >= after_kill
     assert load.statuses.get(500, 0) == 0, figures
     client = HttpsClient(production, source="127.0.0.3")
