@@ -103,8 +103,24 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
+    _announce_rate_limit_storage(app)
     login_manager.init_app(app)
     # babel is initialised by i18n.init_app, which owns the locale selector.
+
+
+def _announce_rate_limit_storage(app: Flask) -> None:
+    """Say at start when the rate limits are counted per process: with several workers or servers each one
+    counts on its own, so a client gets the limit once per process (README, "Production"). Not said for a
+    ``flask`` command other than ``run``: it serves no one."""
+    import click
+
+    command = click.get_current_context(silent=True)
+    if command is not None and command.info_name != "run":
+        return
+    if app.config.get("RATELIMIT_ENABLED", True) and app.config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
+        app.logger.warning(
+            "Rate limits are counted in this process's memory (RATELIMIT_STORAGE_URI=memory://): each worker "
+            "process and server counts on its own. With several, set RATELIMIT_STORAGE_URI=redis://… (shared).")
 
 
 def _register_blueprints(app: Flask) -> None:

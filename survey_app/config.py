@@ -26,10 +26,17 @@ def defaults(instance_path: str) -> dict[str, object]:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "RATELIMIT_STORAGE_URI": "memory://",
+        # When the shared store (Redis) cannot be reached, count in memory rather than refuse every request.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_HEADERS_ENABLED": True,
         "SUBMIT_RATE_LIMIT": "60 per minute",
         "LOGIN_RATE_LIMIT": "10 per minute",
-        "LOGIN_ACCOUNT_RATE_LIMIT": "20 per hour",  # sign-in attempts on one account, from any address
+        # Failed sign-ins on one account from one address; then the same from all addresses together, a daily
+        # backstop above the 480 a day one address can reach under the limit before (auth/routes.py).
+        "LOGIN_ACCOUNT_RATE_LIMIT": "20 per hour",
+        "LOGIN_ACCOUNT_BACKSTOP_LIMIT": "1000 per day",
+        # A staff session ends after this long without a staff request: a working day (auth/staff_session.py).
+        "STAFF_SESSION_IDLE_SECONDS": 8 * 3600,
         "KIOSK_IDLE_SECONDS": 90,
         "KIOSK_THANKS_SECONDS": 8,
         "QUESTIONNAIRE_DIR": None,  # None: the shipped questionnaires
@@ -40,10 +47,12 @@ def defaults(instance_path: str) -> dict[str, object]:
 
 
 def from_environment() -> dict[str, object]:
-    """``SECRET_KEY`` and ``DATABASE_URL`` from the environment, when set."""
+    """``SECRET_KEY``, ``DATABASE_URL`` and ``RATELIMIT_STORAGE_URI`` from the environment, when set: the values
+    every application server of a province shares."""
     settings: dict[str, object] = {}
-    if os.environ.get("SECRET_KEY"):
-        settings["SECRET_KEY"] = os.environ["SECRET_KEY"]
+    for name in ("SECRET_KEY", "RATELIMIT_STORAGE_URI"):
+        if os.environ.get(name):
+            settings[name] = os.environ[name]
     if os.environ.get("DATABASE_URL"):
         settings["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(os.environ["DATABASE_URL"])
     return settings

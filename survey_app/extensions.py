@@ -4,6 +4,10 @@ Every extension is bound to an application in :func:`survey_app.create_app`; not
 rest of the package, which keeps import order free of cycles.
 """
 
+import hashlib
+import hmac
+
+from flask import current_app
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -23,5 +27,20 @@ migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()
 login_manager = LoginManager()
-# The client address is used only as an in-memory rate-limit key; it is never stored or logged.
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def keyed_hash(value: str) -> str:
+    """``value`` hashed with the secret key: a rate-limit key that does not reveal what it counts.
+
+    A plain hash of an IPv4 address or an email is undone by trying them all; without the secret key this is not.
+    """
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+    return hmac.new(secret, value.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def client_key() -> str:
+    """The client's address (after ProxyFix) as a rate-limit key; the address itself is never stored or logged."""
+    return keyed_hash(get_remote_address())
+
+
+limiter = Limiter(key_func=client_key, default_limits=[])

@@ -134,6 +134,8 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20), default="agency")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Part of the id every sign-in cookie carries; raising it ends every session opened before (auth/staff_session.py).
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     units: Mapped[list[Unit]] = relationship(secondary=user_units)
 
     @property
@@ -143,6 +145,10 @@ class User(UserMixin, db.Model):
     @property
     def is_admin(self) -> bool:
         return self.role == "province_admin"
+
+    def get_id(self) -> str:
+        """The id Flask-Login keeps in the session: the account and its session version, ``"12.3"``."""
+        return f"{self.id}.{self.session_version}"
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method="scrypt")

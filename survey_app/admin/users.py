@@ -13,8 +13,9 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms import SelectChoice
 
+from ..auth import staff_session
 from ..auth.access import admin_required
-from ..auth.accounts import AccountError, check_account, create_user, reset_password
+from ..auth.accounts import AccountError, check_account, create_user, reset_password, set_active
 from ..extensions import db
 from ..models import Unit, User
 from .forms import NewUserForm, PasswordForm, UserForm
@@ -96,7 +97,7 @@ def user_disable(user_id: int) -> WerkzeugResponse:
     if user.id == current_user.id:
         flash(_("You cannot disable your own account."), "error")
     else:
-        user.active = False
+        set_active(user, False)
         db.session.commit()
         flash(_("Account %(email)s disabled: it can no longer sign in.", email=user.email), "info")
     return redirect(url_for("admin.users"))
@@ -106,7 +107,7 @@ def user_disable(user_id: int) -> WerkzeugResponse:
 @admin_required
 def user_enable(user_id: int) -> WerkzeugResponse:
     user = _user_or_404(user_id)
-    user.active = True
+    set_active(user, True)
     db.session.commit()
     flash(_("Account %(email)s enabled.", email=user.email), "info")
     return redirect(url_for("admin.users"))
@@ -124,6 +125,8 @@ def user_password(user_id: int) -> str | WerkzeugResponse:
             _show_error(form, error)
         else:
             db.session.commit()
+            if user.id == current_user.id:  # the administrator's own other sessions end; this one goes on
+                staff_session.begin(user)
             flash(_("Password of %(email)s changed.", email=user.email), "info")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_password.html", form=form, user=user)

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import ROLES, Unit, User
+from .staff_session import end_all
 
 MIN_PASSWORD_LENGTH = 10
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -74,5 +75,14 @@ def create_user(email: str, password: str, role: str, name: str = "", units: Seq
 
 
 def reset_password(user: User, password: str) -> None:
+    """A new password, which also ends every session of the account opened with the old one."""
     check_password_rules(password)
     user.set_password(password)
+    end_all(user)
+
+
+def set_active(user: User, active: bool) -> None:
+    """Enable or disable the account; disabling ends its sessions, and enabling does not bring them back."""
+    if not active:
+        end_all(user)
+    user.active = active

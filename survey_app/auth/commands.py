@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import ROLES, Unit, User
-from .accounts import AccountError, create_user, find_user, reset_password
+from .accounts import AccountError, create_user, find_user, reset_password, set_active
 
 users_cli = AppGroup("users", help="Manage staff accounts.")
 
@@ -59,7 +59,7 @@ def create_command(email: str, role: str, unit_codes: tuple[str, ...], name: str
 def disable_command(email: str) -> None:
     """Disable the account of EMAIL: it can no longer sign in, and open sessions end."""
     user = _user_or_fail(email)
-    user.active = False
+    set_active(user, False)
     db.session.commit()
     click.echo(_("Account %(email)s disabled.", email=user.email))
 
@@ -69,7 +69,7 @@ def disable_command(email: str) -> None:
 def enable_command(email: str) -> None:
     """Enable the account of EMAIL again."""
     user = _user_or_fail(email)
-    user.active = True
+    set_active(user, True)
     db.session.commit()
     click.echo(_("Account %(email)s enabled.", email=user.email))
 

@@ -1,25 +1,35 @@
 """Routes of the `auth` blueprint: staff sign-in and sign-out, and the staff home page at ``/``.
 
-Sign-in is throttled twice: per client address (``LOGIN_RATE_LIMIT``) against one machine guessing many
-passwords, and per account (``LOGIN_ACCOUNT_RATE_LIMIT``) against many machines guessing one account's password.
-The limiter keys live in the limiter's storage only; the account key is a hash, so no email or address is kept.
+Sign-in is throttled three ways, so that guessing is slow but nobody can lock a colleague out:
+
+* per client address (``LOGIN_RATE_LIMIT``, every attempt): one machine trying many accounts;
+* per account *and* address (``LOGIN_ACCOUNT_RATE_LIMIT``, failed attempts only): one machine guessing one
+  account's password. An attacker's failures lock only the attacker's address out of that account: the
+  account's owner, from their own address, still signs in with the right password;
+* per account from any address (``LOGIN_ACCOUNT_BACKSTOP_LIMIT``, failed attempts only): a slow backstop against
+  guessing spread over many addresses, set above what a single address can reach under the limit before.
+
+Accounts and addresses reach the limiter's storage (process memory, or Redis) only as keyed hashes
+(:func:`survey_app.extensions.client_key`), so neither an email nor an address is kept there.
 """
 
 from __future__ import annotations
 
-import hashlib
 from functools import cache
+from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.urls import iri_to_uri
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from ..extensions import db, limiter, login_manager
+from ..extensions import client_key, db, keyed_hash, limiter, login_manager
 from ..i18n import SESSION_KEY as LOCALE_KEY
 from ..models import Campaign, CampaignUnit, Response, User
+from . import staff_session
 from .access import staff_required
 from .forms import LoginForm
 
@@ -28,8 +38,7 @@ bp = Blueprint("auth", __name__)
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.active else None
+    return staff_session.load(user_id)
 
 
 @login_manager.unauthorized_handler
@@ -46,8 +55,16 @@ def has_endpoint(endpoint: str) -> bool:
 
 
 def _account_key() -> str:
-    email = request.form.get("email", "").strip().lower()
-    return "login-account:" + hashlib.sha256(email.encode()).hexdigest()
+    return "login-account:" + keyed_hash(request.form.get("email", "").strip().lower())
+
+
+def _account_address_key() -> str:
+    return _account_key() + ":" + client_key()
+
+
+def _failed(response: WerkzeugResponse) -> bool:
+    """Whether a sign-in attempt failed: only a successful one answers with a redirect."""
+    return response.status_code != 302
 
 
 @cache
@@ -57,16 +74,27 @@ def _dummy_hash() -> str:
 
 
 def _safe_next(target: str | None) -> str | None:
-    """Only a path on this site: an open redirect would make a convincing phishing link."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+    """Only a path on this site: an open redirect would make a convincing phishing link.
+
+    The target is first normalised as Werkzeug will write it into the ``Location`` header (``iri_to_uri`` drops
+    tabs and newlines, as browsers do, and quotes the rest), so what is checked is what the browser follows:
+    ``next=/%09/evil.example`` (a tab) would otherwise pass as a path and leave as ``//evil.example``.
+    """
+    if not target or "\\" in target:  # browsers read a backslash as a slash: "/\\evil.example"
+        return None
+    location = iri_to_uri(target)
+    parts = urlsplit(location)
+    if parts.scheme or parts.netloc or not location.startswith("/") or location.startswith("//"):
+        return None
+    return location
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"], key_func=_account_key,
-               methods=["POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"], key_func=_account_address_key,
+               methods=["POST"], deduct_when=_failed)
+@limiter.limit(lambda: current_app.config["LOGIN_ACCOUNT_BACKSTOP_LIMIT"], key_func=_account_key,
+               methods=["POST"], deduct_when=_failed)
 def login() -> str | WerkzeugResponse:
     if current_user.is_authenticated:
         return redirect(url_for("auth.home"))
@@ -81,7 +109,7 @@ def login() -> str | WerkzeugResponse:
             session.clear()  # a fresh session (and CSRF token) for the signed-in user
             if locale:
                 session[LOCALE_KEY] = locale
-            login_user(user)
+            staff_session.begin(user)
             return redirect(_safe_next(request.args.get("next")) or url_for("auth.home"))
         form.form_errors.append(_("Email or password is not correct. Check both and try again."))
     return render_template("auth/login.html", form=form)
@@ -89,6 +117,9 @@ def login() -> str | WerkzeugResponse:
 
 @bp.route("/logout", methods=["POST"])
 def logout() -> WerkzeugResponse:
+    if current_user.is_authenticated:  # ends this session and every other one of the account
+        staff_session.end_all(current_user)
+        db.session.commit()
     logout_user()
     session.clear()
     flash(_("You are signed out."), "info")

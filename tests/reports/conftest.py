@@ -7,6 +7,7 @@ Unit D (education) has no response yet. The earlier campaign gives the trend its
 
 from __future__ import annotations
 
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -15,6 +16,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from survey_app.auth import staff_session
 from survey_app.extensions import db
 from survey_app.models import Campaign, CampaignUnit, Response, Unit
 
@@ -104,7 +106,8 @@ def province(app: Flask) -> Province:
 def sign_in(client: FlaskClient, user_id: int) -> FlaskClient:
     """Flask-Login's session key: the tests of the reports need no password round trip."""
     with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
+        session["_user_id"] = f"{user_id}.0"  # User.get_id: the account and its session version
+        session[staff_session.SEEN_KEY] = int(time.time())
         session["_fresh"] = True
     return client
 

@@ -1,0 +1,27 @@
+"""users.session_version: a sign-out, password change or disable ends every earlier session
+
+Revision ID: 5b1e0c7d9a42
+Revises: 2822f0a295d3
+Create Date: 2026-12-01 03:40:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '5b1e0c7d9a42'
+down_revision = '2822f0a295d3'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    # Existing accounts start at version 0; the cookies they hold (plain user ids) no longer parse, so every
+    # session opened before this release ends once, which is what an upgrade that closes finding 5 should do.
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('session_version', sa.Integer(), server_default='0', nullable=False))
+
+
+def downgrade():
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_column('session_version')
