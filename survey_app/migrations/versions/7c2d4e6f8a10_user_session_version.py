@@ -1,7 +1,7 @@
 """users.session_version: a sign-out, password change or disable ends every earlier session
 
-Revision ID: 5b1e0c7d9a42
-Revises: 2822f0a295d3
+Revision ID: 7c2d4e6f8a10
+Revises: 5b1e0c7d9a42
 Create Date: 2026-12-01 03:40:00
 
 """
@@ -9,8 +9,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '5b1e0c7d9a42'
-down_revision = '2822f0a295d3'
+revision = '7c2d4e6f8a10'
+down_revision = '5b1e0c7d9a42'
 branch_labels = None
 depends_on = None
 
