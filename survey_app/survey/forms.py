@@ -73,6 +73,11 @@ class Question:
         return self.item.type == "likert5"
 
     @property
+    def spoken(self) -> tuple[str, ...]:
+        """The texts a speaker button reads out, in order: the question, then each answer (see prompts.py)."""
+        return (self.item.text, *(label for _, label in self.choices))
+
+    @property
     def required_message(self) -> str | None:
         """What the one-question-per-screen kiosk says when Next is pressed on an unanswered required question."""
         return problem_message(self.item, rules.REQUIRED) if self.item.required else None

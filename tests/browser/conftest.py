@@ -66,7 +66,11 @@ class Live:
 
 @pytest.fixture(scope="package")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    # A copy of the translations without audio: tests add prompts and languages to it, never to the project's.
+    translations = shutil.copytree(ROOT / "translations", tmp_path_factory.mktemp("live") / "translations",
+                                   ignore=shutil.ignore_patterns("audio", "*.mo"))
     app = create_app({
+        "TRANSLATIONS_DIR": str(translations),
         "TESTING": True, "SECRET_KEY": "browser-secret", "RATELIMIT_ENABLED": False, "KIOSK_THANKS_SECONDS": 2,
         "SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(tmp_path_factory.mktemp("browser") / "live.sqlite"),
     })

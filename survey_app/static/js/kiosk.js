@@ -5,6 +5,7 @@
    - the Send button is disabled after one press (the server also stores a submission id only once);
    - a page restored from the back/forward cache is reloaded, so nobody sees a previous respondent's page;
    - kiosk: after data-idle-seconds without a touch, "Are you still there?" counts down, then back to start;
+   - spoken prompts: [data-audio] buttons, and a kiosk that speaks each question by itself (see speak());
    - kiosk thank-you page: back to the start after data-return-after seconds, counted again from each touch
      (without JavaScript a <noscript> meta refresh does it, which a person cannot extend). */
 (function () {
@@ -155,6 +156,63 @@
         return false;
       }
     };
+  }
+
+  /* Spoken prompts: a [data-audio] button plays its space-separated files one after another through a single
+     <audio preload="none"> made on first use, so no prompt is downloaded before someone asks for it. A kiosk
+     set to speak (its start address opened once with ?speak=auto, undone with ?speak=off; kept in this
+     browser, a setting of the device, not of a respondent) plays each question as it appears, and the
+     thank-you text. The element is left in the page (data-prompt-player) and counts what it played. */
+  var SPEAK_KEY = "kiosk-speak";
+  var player = null;
+  var playlist = [];
+
+  function playNext() {
+    var src = playlist.shift();
+    if (!src) { return; }
+    player.src = src;
+    var started = player.play();
+    if (started && started.catch) { started.catch(function () { playlist = []; }); }  // autoplay refused
+  }
+
+  function speak(button) {
+    if (!player) {
+      player = doc.createElement("audio");
+      player.preload = "none";
+      player.hidden = true;
+      player.setAttribute("data-prompt-player", "");
+      player.setAttribute("data-played", "0");
+      player.addEventListener("ended", playNext);
+      player.addEventListener("playing", function () {
+        player.setAttribute("data-played", String(parseInt(player.getAttribute("data-played"), 10) + 1));
+      });
+      doc.body.appendChild(player);
+    }
+    player.pause();
+    playlist = button.getAttribute("data-audio").split(" ").filter(Boolean);
+    playNext();
+  }
+
+  function speaksByItself() {
+    try {
+      var asked = new URLSearchParams(window.location.search).get("speak");
+      if (asked === "auto") { window.localStorage.setItem(SPEAK_KEY, "auto"); }
+      if (asked === "off") { window.localStorage.removeItem(SPEAK_KEY); }
+      return window.localStorage.getItem(SPEAK_KEY) === "auto";
+    } catch (e) { return false; }
+  }
+
+  var autoSpeak = doc.body.classList.contains("kiosk") && speaksByItself();
+  doc.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-audio]");
+    if (button) { speak(button); }
+  });
+  doc.addEventListener("survey:step", function (event) {
+    var button = autoSpeak && event.detail.querySelector("[data-audio]");
+    if (button) { speak(button); }
+  });
+  if (autoSpeak && doc.querySelector("[data-return-after]") && doc.querySelector("[data-audio]")) {
+    speak(doc.querySelector("[data-audio]"));  // the thank-you page
   }
 
   var stepper = null;
