@@ -23,7 +23,7 @@ SECTORS = ("one_stop", "health", "education")
 LEVELS = ("province", "district", "commune")
 CHANNELS = ("kiosk", "qr")
 CAMPAIGN_STATUSES = ("draft", "open", "closed")
-ROLES = ("province_admin", "agency")
+ROLES = ("province_admin", "agency", "translator")
 
 
 def utcnow() -> datetime:
@@ -121,7 +121,8 @@ user_units = db.Table(
 
 
 class User(UserMixin, db.Model):
-    """A staff account: ``province_admin`` sees everything, ``agency`` only its own units."""
+    """A staff account: ``province_admin`` sees everything, ``agency`` only its own units, ``translator`` only the
+    recording of prompts in its ``language`` (a local speaker, who needs no access to any answer)."""
 
     __tablename__ = "users"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -130,6 +131,7 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(Text)
     role: Mapped[str] = mapped_column(String(20), default="agency")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    language: Mapped[str | None] = mapped_column(String(20), default=None)  # translators only
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     units: Mapped[list[Unit]] = relationship(secondary=user_units)
 
@@ -140,6 +142,10 @@ class User(UserMixin, db.Model):
     @property
     def is_admin(self) -> bool:
         return self.role == "province_admin"
+
+    def can_record(self, code: str) -> bool:
+        """Whether this account may record the spoken prompts of language ``code``."""
+        return self.is_admin or (self.role == "translator" and self.language == code)
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method="scrypt")

@@ -4,7 +4,10 @@ Many people at a commune office cannot read comfortably, so every question, answ
 be heard. A prompt is keyed by the text's message id (the English source, as in the ``.po`` files), so a recording
 stays valid when a questionnaire is reordered:
 
-``translations/<code>/audio/<key>.ogg``            recorded by a speaker of the language (see recording.py)
+``translations/<code>/audio/<key>.ogg``            recorded by a speaker of the language (admin/recordings.py;
+                                                   ``<key>.webm`` when the browser recorded WebM/Opus, which is
+                                                   served as it is: converting needs ffmpeg, and every browser
+                                                   a kiosk runs plays WebM/Opus)
 ``translations/<code>/audio/<key>.synthetic.ogg``  made by ``flask translations speak`` (espeak-ng)
 
 where ``<key>`` is the first 16 hex digits of the SHA-256 of the message id. The two names keep what a person
@@ -37,7 +40,9 @@ from .catalog import FALLBACK_LANGUAGE, SOURCE_LANGUAGE
 
 AUDIO_FOLDER = "audio"
 RECORDED = ".ogg"
+RECORDED_WEBM = ".webm"
 SYNTHETIC = ".synthetic.ogg"
+MIMETYPES = {RECORDED: "audio/ogg", RECORDED_WEBM: "audio/webm"}
 #: How long a browser may keep a prompt: its address changes when the file does.
 CACHE_SECONDS = 365 * 24 * 3600
 RECHECK_SECONDS = 2.0
@@ -88,9 +93,10 @@ def listing(folder: Path, code: str) -> dict[str, Prompt]:
     if folder.is_dir():
         for entry in sorted(os.scandir(folder), key=lambda e: e.name):
             synthetic = entry.name.endswith(SYNTHETIC)
-            if not entry.is_file() or not entry.name.endswith(RECORDED):
+            suffix = SYNTHETIC if synthetic else os.path.splitext(entry.name)[1]
+            if not entry.is_file() or suffix not in (SYNTHETIC, *MIMETYPES) or entry.name.startswith("."):
                 continue
-            key = entry.name.removesuffix(SYNTHETIC if synthetic else RECORDED)
+            key = entry.name.removesuffix(suffix)
             if synthetic and key in found:
                 continue
             found[key] = Prompt(code, entry.name, synthetic, entry.stat().st_mtime_ns // 1_000_000)
@@ -145,9 +151,10 @@ def _questionnaire_texts(questionnaire: Questionnaire) -> Iterator[str]:
 @bp.get("/audio/<code>/<filename>")
 def serve(code: str, filename: str) -> Response:
     """A prompt file: Ogg/Opus, cached for a year (the address names its version), never compressed again."""
-    if code not in i18n.catalogs().code_tuple() or not filename.endswith(RECORDED):
+    mimetype = MIMETYPES.get(os.path.splitext(filename)[1])
+    if code not in i18n.catalogs().code_tuple() or mimetype is None:
         abort(404)
-    response = send_from_directory(audio_folder(code), filename, mimetype="audio/ogg", max_age=CACHE_SECONDS,
+    response = send_from_directory(audio_folder(code), filename, mimetype=mimetype, max_age=CACHE_SECONDS,
                                    conditional=True)
     response.headers["Cache-Control"] = f"public, max-age={CACHE_SECONDS}, immutable"
     return response
