@@ -96,7 +96,11 @@ def browser() -> Iterator[Any]:
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                              args=["--no-sandbox", "--disable-background-networking"])
+                                              args=["--no-sandbox", "--disable-background-networking",
+                                                    # a fake microphone (a beep) that needs no permission prompt,
+                                                    # for the recording page (test_prompts.py)
+                                                    "--use-fake-device-for-media-stream",
+                                                    "--use-fake-ui-for-media-stream"])
         yield chromium
         chromium.close()
 

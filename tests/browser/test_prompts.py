@@ -95,3 +95,61 @@ def test_no_prompt_is_downloaded_until_played(live: Live, new_page: Callable[...
     page.wait_for_load_state("networkidle")
     assert page.locator("[data-audio]").count() >= 1
     assert audio_requests == []
+
+
+def test_a_new_language_from_an_empty_folder_to_a_kiosk_that_speaks_a_recording_made_in_the_browser(
+        live: Live, new_page: Callable[..., Any], shoot: Callable[[Any, str], None]) -> None:
+    """The local speaker's path (README, "Adding a spoken language"): `flask translations init`, the texts
+    translated (here a made-up test language, "tst", written by this test only), a prompt recorded on the staff
+    page with the microphone (Chromium's fake device: a beep), then a kiosk that offers the language and plays it.
+    """
+    from babel.messages.pofile import read_po, write_po
+
+    from survey_app.demo import DEMO_PASSWORDS
+
+    runner = live.app.test_cli_runner()
+    result = runner.invoke(args=["translations", "init", "tst", "--name", "Tiếng Thử", "--english-name", "Test"])
+    assert result.exit_code == 0, result.output
+    with live.app.app_context():
+        questionnaire = get_questionnaire("one_stop")
+        store = catalogs()
+        first = questionnaire.items[0].text
+    po = store.po_path("tst")
+    with po.open("rb") as handle:
+        catalog = read_po(handle)
+    for text in questionnaire.texts():  # every text of the questionnaire: the kiosk then offers the language
+        catalog[text].string = f"«{text}»"
+    with po.open("wb") as out:
+        write_po(out, catalog)
+
+    page = new_page(has_touch=True)
+    page.goto(f"{live.url}/login")
+    page.fill("input[name=email]", "admin@demo.local")
+    page.fill("input[name=password]", DEMO_PASSWORDS["admin@demo.local"])
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    page.goto(f"{live.url}/admin/recordings/tst/one_stop")
+    row = page.locator(".recording", has=page.get_by_text(f"«{first}»", exact=True))
+    record = row.locator("[data-record-button]")
+    record.click()
+    status = row.locator("[data-status]")
+    status.filter(has_text=translated("Recording… press Stop when you have finished reading.")).wait_for()
+    page.wait_for_timeout(1500)
+    record.click()  # Stop
+    row.locator("[data-save]").click()
+    status.filter(has_text=translated("Saved. The kiosk plays this recording from now on.")).wait_for()
+    shoot(page, "recorded")
+    saved = sorted(path.name for path in (store.root / "tst" / "audio").iterdir())
+    assert saved == [f"{prompt_key(first)}.webm"]
+
+    token = live.open_link()
+    kiosk = new_page(has_touch=True)
+    kiosk.goto(f"{live.url}/k/{token}")
+    kiosk.get_by_role("link", name="Tiếng Thử").tap()
+    kiosk.wait_for_url("**/questions?*")
+    assert kiosk.locator("html").get_attribute("lang") == "tst"
+    listen = kiosk.locator(".question:not(.step-off) [data-audio]")
+    assert f"/audio/tst/{prompt_key(first)}.webm" in listen.get_attribute("data-audio")
+    listen.tap()
+    kiosk.wait_for_function(PLAYING, arg=f"/audio/tst/{prompt_key(first)}.webm")
+    shoot(kiosk, "kiosk-speaks")

@@ -106,6 +106,7 @@
       bar.max = list.length;
       bar.value = index + 1;
       back.hidden = index === 0;
+      doc.body.classList.toggle("step-later", index > 0);  // the questionnaire's introduction: first screen only
       next.hidden = index === list.length - 1;
       send.hidden = !next.hidden;
       if (focus) {
