@@ -113,6 +113,25 @@ class Response(db.Model):
     comment_hidden: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+class CounterAnswer(db.Model):
+    """One tap on a service-counter device (counter.py): a score of 1..5 and, for a low one, maybe a reason.
+
+    Kept apart from ``responses``: it is another instrument (one question, asked at the counter), so its results
+    are reported on their own and never enter the questionnaire's satisfaction rates. Anonymous in the same way:
+    the province's day, no time, no address.
+    """
+
+    __tablename__ = "counter_answers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    locale: Mapped[str] = mapped_column(String(16))
+    submitted_on: Mapped[date] = mapped_column(Date)
+    score: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str | None] = mapped_column(String(20), default=None)
+    submission_id: Mapped[str] = mapped_column(String(64), unique=True)
+
+
 user_units = db.Table(
     "user_units",
     db.Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
