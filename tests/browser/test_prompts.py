@@ -131,6 +131,7 @@ def test_a_new_language_from_an_empty_folder_to_a_kiosk_that_speaks_a_recording_
     page.goto(f"{live.url}/admin/recordings/tst/one_stop")
     row = page.locator(".recording", has=page.get_by_text(f"«{first}»", exact=True))
     record = row.locator("[data-record-button]")
+    assert not row.locator("[data-save]").is_visible()  # nothing to save before a take
     record.click()
     status = row.locator("[data-status]")
     status.filter(has_text=translated("Recording… press Stop when you have finished reading.")).wait_for()
