@@ -57,10 +57,13 @@ def choices(item: Item) -> tuple[tuple[str, str], ...]:
     """The answers an item offers as ``(code, English label)``, in display order; empty for number and text.
 
     The codes are the strings a browser sends and `ShowIf.values` compares with; likert5 ends with "not
-    applicable", which is stored as ``"na"`` and never counted as satisfied or dissatisfied.
+    applicable", which is stored as ``"na"`` and never counted as satisfied or dissatisfied. The overall item
+    offers no "not applicable": everyone who used the service can rate it, and such an answer would silently
+    leave the satisfaction rate's denominator.
     """
     if item.type == "likert5":
-        return (*((str(value), label) for value, label in LIKERT_LABELS), (NOT_APPLICABLE, NOT_APPLICABLE_LABEL))
+        scale = tuple((str(value), label) for value, label in LIKERT_LABELS)
+        return scale if item.role == "overall" else (*scale, (NOT_APPLICABLE, NOT_APPLICABLE_LABEL))
     if item.type == "yes_no":
         return tuple(YES_NO_LABELS)
     return tuple((option.code, option.label) for option in item.options)

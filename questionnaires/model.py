@@ -10,7 +10,7 @@ gettext by whoever displays them; the model never translates.
 Stored answer values (the ``answers`` JSON of a response, keyed by item id) are, per item type:
 
 ===========  ==============================================================
-``likert5``  integer 1..5, or the string ``"na"`` ("not applicable")
+``likert5``  integer 1..5, or the string ``"na"`` ("not applicable"; never offered on the overall item)
 ``yes_no``   ``"yes"`` or ``"no"``
 ``single``   one option code (string)
 ``multi``    list of option codes (strings), in questionnaire order

@@ -44,7 +44,8 @@ class Located:
 def answer_codes(item: Item) -> tuple[str, ...]:
     """The stored answers of an item, as the strings `ShowIf.values` are compared with."""
     if item.type == "likert5":
-        return (*(str(value) for value, _ in LIKERT_LABELS), NOT_APPLICABLE)
+        scale = tuple(str(value) for value, _ in LIKERT_LABELS)
+        return scale if item.role == "overall" else (*scale, NOT_APPLICABLE)
     if item.type == "yes_no":
         return (YES, NO)
     return tuple(option.code for option in item.options)

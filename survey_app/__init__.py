@@ -61,11 +61,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     row_id.init_app(app)
     _register_blueprints(app)
 
-    from . import cli, compression, cookie_session, errors, i18n, security
+    from . import cli, compression, cookie_session, counter, errors, i18n, prompts, security
 
     cookie_session.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
+    prompts.init_app(app)
+    counter.init_app(app)
     compression.init_app(app)
     errors.init_app(app)
     cli.init_app(app)

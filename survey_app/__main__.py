@@ -16,6 +16,7 @@ from .database import prepare_database
 from .demo import DEMO_PASSWORDS
 from .extensions import db
 from .models import Campaign, CampaignUnit
+from .speech import speak_in_background
 
 
 class AnonymousRequestHandler(WSGIRequestHandler):
@@ -38,6 +39,7 @@ def main() -> None:
     with app.app_context():
         added = prepare_database(demo=True)
         print("Demo data created." if added else "Demo data already present.")
+        speak_in_background(app)
         campaign = db.session.scalars(select(Campaign).where(Campaign.status == "open")
                                       .order_by(Campaign.starts_on.desc())).first()
         if campaign is not None:

@@ -24,7 +24,7 @@ SECTORS = ("one_stop", "health", "education")
 LEVELS = ("province", "district", "commune")
 CHANNELS = ("kiosk", "qr")
 CAMPAIGN_STATUSES = ("draft", "open", "closed")
-ROLES = ("province_admin", "agency")
+ROLES = ("province_admin", "agency", "translator")
 
 
 def utcnow() -> datetime:
@@ -116,6 +116,25 @@ class Response(db.Model):
     comment_hidden: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+class CounterAnswer(db.Model):
+    """One tap on a service-counter device (counter.py): a score of 1..5 and, for a low one, maybe a reason.
+
+    Kept apart from ``responses``: it is another instrument (one question, asked at the counter), so its results
+    are reported on their own and never enter the questionnaire's satisfaction rates. Anonymous in the same way:
+    the province's day, no time, no address.
+    """
+
+    __tablename__ = "counter_answers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    locale: Mapped[str] = mapped_column(String(16))
+    submitted_on: Mapped[date] = mapped_column(Date)
+    score: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str | None] = mapped_column(String(20), default=None)
+    submission_id: Mapped[str] = mapped_column(String(64), unique=True)
+
+
 user_units = db.Table(
     "user_units",
     db.Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
@@ -124,7 +143,8 @@ user_units = db.Table(
 
 
 class User(UserMixin, db.Model):
-    """A staff account: ``province_admin`` sees everything, ``agency`` only its own units."""
+    """A staff account: ``province_admin`` sees everything, ``agency`` only its own units, ``translator`` only the
+    recording of prompts in its ``language`` (a local speaker, who needs no access to any answer)."""
 
     __tablename__ = "users"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -133,6 +153,7 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(Text)
     role: Mapped[str] = mapped_column(String(20), default="agency")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    language: Mapped[str | None] = mapped_column(String(20), default=None)  # translators only
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     # Part of the id every sign-in cookie carries; raising it ends every session opened before (auth/staff_session.py).
     session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
@@ -149,6 +170,10 @@ class User(UserMixin, db.Model):
     def get_id(self) -> str:
         """The id Flask-Login keeps in the session: the account and its session version, ``"12.3"``."""
         return f"{self.id}.{self.session_version}"
+
+    def can_record(self, code: str) -> bool:
+        """Whether this account may record the spoken prompts of language ``code``."""
+        return self.is_admin or (self.role == "translator" and self.language == code)
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method="scrypt")

@@ -20,12 +20,14 @@ from babel.messages.pofile import read_po, write_po
 from flask.cli import AppGroup, with_appcontext
 
 from .catalog import FALLBACK_LANGUAGE, METADATA_FILE, SOURCE_LANGUAGE, Catalogs, coverage, translated_ids
+from .speech import speak_command
 
 translations_cli = AppGroup("translations", help="Translation status and the translator's workflow.")
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 KEYWORDS = ("_l", "lazy_gettext", "lazy_ngettext:1,2", "lazy_pgettext:1c,2")
 UI = "interface"
+AUDIO, RECORDED = "audio", "recorded"
 
 
 @dataclass(frozen=True)
@@ -47,9 +49,13 @@ def status(store: Catalogs, questionnaires: Mapping[str, object]) -> dict[str, d
     """Per language, the share translated of the interface and of each questionnaire's texts.
 
     The interface is every message of ``messages.pot`` that is not a questionnaire text. Only the language's
-    own catalog counts: what falls back to Vietnamese is not translated.
+    own catalog counts: what falls back to Vietnamese is not translated. The last two columns count spoken
+    prompts the same way (see prompts.py): any audio (recorded or synthetic), then recordings only.
     """
+    from .prompts import AUDIO_FOLDER, listing, prompt_key, spoken_texts
+
     texts = {qid: set(q.texts()) for qid, q in questionnaires.items()}  # type: ignore[attr-defined]
+    spoken = {prompt_key(text) for q in questionnaires.values() for text in spoken_texts(q)}  # type: ignore[arg-type]
     all_texts = set().union(*texts.values()) if texts else set()
     interface = store.template_ids() - all_texts
     table: dict[str, dict[str, Share]] = {}
@@ -57,6 +63,9 @@ def status(store: Catalogs, questionnaires: Mapping[str, object]) -> dict[str, d
         translated = store.translated(code)
         row = {UI: Share(*coverage(translated, interface))}
         row.update({qid: Share(*coverage(translated, wanted)) for qid, wanted in texts.items()})
+        audio = listing(store.root / code / AUDIO_FOLDER, code)
+        row[AUDIO] = Share(len(spoken & audio.keys()), len(spoken))
+        row[RECORDED] = Share(len({key for key in spoken & audio.keys() if not audio[key].synthetic}), len(spoken))
         table[code] = row
     return table
 
@@ -83,7 +92,8 @@ def status_command(check: bool) -> None:
     for line in _render(store, table):
         click.echo(line)
     incomplete = [code for code in (FALLBACK_LANGUAGE, SOURCE_LANGUAGE)
-                  if any(share.done < share.total for share in table.get(code, {}).values())]
+                  if any(share.done < share.total for column, share in table.get(code, {}).items()
+                         if column not in (AUDIO, RECORDED))]  # audio is welcome, not required
     if check and incomplete:
         click.echo(f"Not complete: {', '.join(incomplete)}. Translate the empty or fuzzy entries, then compile.",
                    err=True)
@@ -207,3 +217,5 @@ def compile_command(force: bool) -> None:
         click.echo(f"compiled {path}")
     if not written:
         click.echo("all catalogs are up to date")
+
+translations_cli.add_command(speak_command)

@@ -147,7 +147,10 @@ class UserForm(FlaskForm):
     role = SelectField(_l("Role"), choices=[
         SelectChoice("agency", _l("Agency: sees its own units only")),
         SelectChoice("province_admin", _l("Province administrator: sees and manages everything")),
+        SelectChoice("translator", _l("Translator: records the spoken prompts of one language, sees no answers")),
     ])
+    # Choices: the languages of the translations folder (set by the view).
+    language = SelectField(_l("Language (translator accounts)"), choices=[], validate_choice=False)
     units = SelectMultipleField(_l("Units (agency accounts)"), coerce=int, widget=ListWidget(prefix_label=False),
                                 option_widget=CheckboxInput())
 

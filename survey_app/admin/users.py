@@ -35,6 +35,13 @@ def _with_units(form: UserForm) -> dict[int, Unit]:
     return {unit.id: unit for unit in units}
 
 
+def _with_languages(form: UserForm) -> None:
+    from ..i18n import catalogs
+
+    form.language.choices = [SelectChoice("", "–")] + [SelectChoice(language.code, f"{language.name} ({language.code})")
+                                                      for language in catalogs().languages()]
+
+
 def _show_error(form: UserForm | PasswordForm, error: AccountError) -> None:
     getattr(form, error.field).errors = [error.message]
 
@@ -51,10 +58,11 @@ def users() -> str:
 def user_new() -> str | WerkzeugResponse:
     form = NewUserForm()
     units = _with_units(form)
+    _with_languages(form)
     if form.validate_on_submit():
         try:
             user = create_user(form.email.data, form.password.data, form.role.data, form.name.data or "",
-                               [units[i] for i in form.units.data or [] if i in units])
+                               [units[i] for i in form.units.data or [] if i in units], form.language.data or None)
         except AccountError as error:
             _show_error(form, error)
         else:
@@ -71,6 +79,7 @@ def user_edit(user_id: int) -> str | WerkzeugResponse:
     user = _user_or_404(user_id)
     form = UserForm(obj=user)
     units = _with_units(form)
+    _with_languages(form)
     if not form.is_submitted():
         form.units.data = [unit.id for unit in user.units]
     if form.validate_on_submit():
@@ -79,11 +88,14 @@ def user_edit(user_id: int) -> str | WerkzeugResponse:
             if user.id == current_user.id and form.role.data != "province_admin":
                 raise AccountError("role", _("You cannot take away your own administrator role"))
             user.email = check_account(form.email.data, form.role.data, chosen, existing=user)
+            if form.role.data == "translator" and not form.language.data:
+                raise AccountError("language", _("Give the code of the language a translator account records"))
         except AccountError as error:
             _show_error(form, error)
         else:
             user.name, user.role = (form.name.data or "").strip(), form.role.data
             user.units = chosen if user.role == "agency" else []
+            user.language = form.language.data if user.role == "translator" else None
             db.session.commit()
             flash(_("Account %(email)s saved.", email=user.email), "info")
             return redirect(url_for("admin.users"))

@@ -57,18 +57,22 @@ def check_account(email: str, role: str, units: Sequence[Unit], existing: User |
     if other is not None and other is not existing:
         raise AccountError("email", _("Another account already uses this email address"))
     if role not in ROLES:
-        raise AccountError("role", _("Choose province_admin or agency"))
+        raise AccountError("role", _("Choose province_admin, agency or translator"))
     if role == "agency" and not units:
         raise AccountError("units", _("Choose at least one unit for an agency account"))
     return email
 
 
-def create_user(email: str, password: str, role: str, name: str = "", units: Sequence[Unit] = ()) -> User:
-    """A new, active account (added to the session, not committed)."""
+def create_user(email: str, password: str, role: str, name: str = "", units: Sequence[Unit] = (),
+                language: str | None = None) -> User:
+    """A new, active account (added to the session, not committed); a translator needs its ``language``."""
     email = check_account(email, role, units)
+    if role == "translator" and not language:
+        raise AccountError("language", _("Give the code of the language a translator account records"))
     check_password_rules(password)
     user = User(email=email, name=name.strip(), role=role, active=True,
-                units=list(units) if role == "agency" else [])
+                units=list(units) if role == "agency" else [],
+                language=language if role == "translator" else None)
     user.set_password(password)
     db.session.add(user)
     return user

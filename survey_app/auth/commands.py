@@ -38,8 +38,10 @@ def _user_or_fail(email: str) -> User:
 @click.option("--role", type=click.Choice(ROLES), default="agency", show_default=True)
 @click.option("--unit", "unit_codes", multiple=True, help="Code of a unit the agency account sees (repeat).")
 @click.option("--name", default="", help="Name shown in the staff pages.")
+@click.option("--language", default=None, help="For a translator: the code of the language it records (e.g. tyz).")
 @click.password_option(help="The password (prompted for when left out).")
-def create_command(email: str, role: str, unit_codes: tuple[str, ...], name: str, password: str) -> None:
+def create_command(email: str, role: str, unit_codes: tuple[str, ...], name: str, language: str | None,
+                   password: str) -> None:
     """Create an active account for EMAIL."""
     units = db.session.scalars(select(Unit).where(Unit.code.in_(unit_codes))).all()
     unknown = sorted(set(unit_codes) - {unit.code for unit in units})
@@ -47,7 +49,7 @@ def create_command(email: str, role: str, unit_codes: tuple[str, ...], name: str
         _fail(_("No unit has the code %(codes)s. `flask users create --help` shows the options.",
                 codes=", ".join(unknown)))
     try:
-        user = create_user(email, password, role, name, units)
+        user = create_user(email, password, role, name, units, language)
     except AccountError as error:
         _fail(error.message)
     db.session.commit()

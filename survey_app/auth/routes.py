@@ -127,7 +127,7 @@ def logout() -> WerkzeugResponse:
 
 
 @bp.route("/")
-def home() -> str:
+def home() -> str | WerkzeugResponse:
     """A public landing page for visitors; the dashboard of campaigns or of the user's units for staff."""
     if not current_user.is_authenticated:
         return render_template("auth/landing.html")
@@ -135,7 +135,9 @@ def home() -> str:
 
 
 @staff_required
-def dashboard() -> str:
+def dashboard() -> str | WerkzeugResponse:
+    if current_user.role == "translator":  # records prompts; sees no campaign, unit or answer
+        return redirect(url_for("admin.recordings"))
     if current_user.is_admin:
         campaigns = db.session.scalars(select(Campaign).order_by(Campaign.starts_on.desc())).all()
         counts = dict(db.session.execute(

@@ -53,6 +53,7 @@ class Question:
     """One item as the template draws it: its field, offered choices, the skip-logic hint and first error."""
 
     item: Item
+    number: int  # 1-based position in the questionnaire, shown before the question and in the error summary
     field: Field
     widget: str
     choices: tuple[tuple[str, str], ...]
@@ -65,6 +66,31 @@ class Question:
     def first_input_id(self) -> str:
         """Where the error summary links to: the first radio or checkbox of a group, else the field."""
         return f"{self.field.id}-0" if self.choices else str(self.field.id)
+
+    @property
+    def faces(self) -> bool:
+        """True when the choices are the five-point scale, drawn as faces beside their words."""
+        return self.item.type == "likert5"
+
+    @property
+    def spoken(self) -> tuple[str, ...]:
+        """The texts a speaker button reads out, in order: the question, then each answer (see prompts.py)."""
+        return (self.item.text, *(label for _, label in self.choices))
+
+    @property
+    def required_message(self) -> str | None:
+        """What the one-question-per-screen kiosk says when Next is pressed on an unanswered required question."""
+        return problem_message(self.item, rules.REQUIRED) if self.item.required else None
+
+
+@dataclass(frozen=True)
+class SummaryLink:
+    """One line of the error summary: where it links to, which question (number and text) and what to do."""
+
+    target: str
+    number: int | None
+    text: str
+    message: str
 
 
 class SurveyForm(FlaskForm):
@@ -125,18 +151,24 @@ class SurveyForm(FlaskForm):
         data = field.data
         chosen = frozenset(data if isinstance(data, list) else [data] if isinstance(data, str) else [])
         rule = item.show_if if item.show_if is not None and item.show_if.simple else None
-        return Question(item=item, field=field, widget=WIDGETS[item.type], choices=rules.choices(item),
+        return Question(item=item, number=item_numbers(self.questionnaire)[item.id], field=field,
+                        widget=WIDGETS[item.type], choices=rules.choices(item),
                         chosen=chosen, condition=condition_hint(self.questionnaire, item),
                         rule_field=field_name(rule.item) if rule else None,
                         rule_values=" ".join(rule.values) if rule else None)
 
-    def error_links(self) -> list[tuple[str, str]]:
-        """``(target id, message)`` for the error summary at the top of the page, in page order."""
-        links = [(self.receipt_code.id, self.receipt_code.errors[0])] if self.receipt_code.errors else []
+    def error_links(self) -> list[SummaryLink]:
+        """The error summary at the top of the page, in page order: each question named by number and text.
+
+        "Choose an answer" fourteen times says nothing on its own; a person needs to know which question.
+        """
+        links = [SummaryLink(str(self.receipt_code.id), None, _("Receipt code"), self.receipt_code.errors[0])
+                 ] if self.receipt_code.errors else []
         for item in self.questionnaire.items:
             question = self.question(item)
             if question.field.errors:
-                links.append((question.first_input_id, question.field.errors[0]))
+                links.append(SummaryLink(question.first_input_id, question.number, _(item.text),
+                                         question.field.errors[0]))
         return links
 
 
@@ -195,6 +227,12 @@ def form_class(questionnaire: Questionnaire) -> type[SurveyForm]:
     for item in questionnaire.items:
         fields[field_name(item.id)] = _field(item)
     return type(f"SurveyForm_{questionnaire.id}_v{questionnaire.version}", (SurveyForm,), fields)
+
+
+@lru_cache(maxsize=32)
+def item_numbers(questionnaire: Questionnaire) -> dict[str, int]:
+    """Each item's 1-based number in questionnaire order (the numbers people see beside the questions)."""
+    return {item.id: number for number, item in enumerate(questionnaire.items, start=1)}
 
 
 class ValuesField(Field):

@@ -148,14 +148,22 @@ def _blank_form(token: str, channel: str) -> HttpResponse | str:
 
     if code or session.get("_flashes"):  # something of this respondent on the page: draw it for them alone
         return draw(new_submission_id())
-    key = (link.token, channel, i18n.current_language(), receipt_code_required, questionnaire.version)
+    key = (link.token, channel, i18n.current_language(), receipt_code_required, questionnaire.version,
+           _one_per_screen(channel))
     return blank_page(key, draw)
 
 
+def _one_per_screen(channel: str) -> bool:
+    """One question per screen (drawn by kiosk.js over the one-page form): always on a kiosk, on request by QR."""
+    return channel == "kiosk" or request.args.get("steps") == "1"
+
+
 def _render_form(link: CampaignUnit, form: SurveyForm, channel: str, resend: bool = False) -> str:
-    action = url_for("survey.kiosk_submit" if channel == "kiosk" else "survey.qr_submit", token=link.token)
+    steps = _one_per_screen(channel)
+    action = url_for("survey.kiosk_submit" if channel == "kiosk" else "survey.qr_submit", token=link.token,
+                     steps=1 if steps and channel == "qr" else None)
     return render_template("survey/form.html", link=link, form=form, channel=channel, action=action,
-                           resend=resend, languages=i18n.kiosk_languages(form.questionnaire),
+                           resend=resend, steps=steps, languages=i18n.kiosk_languages(form.questionnaire),
                            idle_seconds=current_app.config["KIOSK_IDLE_SECONDS"],
                            idle_countdown=current_app.config.get("KIOSK_IDLE_COUNTDOWN_SECONDS",
                                                                  IDLE_COUNTDOWN_SECONDS))

@@ -98,3 +98,15 @@ def test_set_a_new_password(app: Flask, admin_client: FlaskClient, world: World)
     client = english(app.test_client())
     assert sign_in(client, AGENCY, "pw-123456").status_code == 200
     assert sign_in(client, AGENCY, "brand-new-pass").status_code == 302
+
+
+def test_create_translator_account_bound_to_one_language(app: Flask, admin_client: FlaskClient, world: World) -> None:
+    missing = post(admin_client, "/admin/users/new", new_user(world, role="translator", units=[]))
+    assert "Give the code of the language a translator account records" in text(missing)
+    response = post(admin_client, "/admin/users/new", new_user(world, role="translator", units=[], language="en"))
+    assert response.status_code == 302
+    with app.app_context():
+        user = db.session.scalars(db.select(User).where(User.email == "clerk@tinh.gov.vn")).one()
+        assert (user.role, user.language, user.units) == ("translator", "en", [])
+        assert user.can_record("en") and not user.can_record("vi")
+    assert "Translator (en)" in text(admin_client.get("/admin/users"))

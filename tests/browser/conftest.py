@@ -66,7 +66,11 @@ class Live:
 
 @pytest.fixture(scope="package")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    # A copy of the translations without audio: tests add prompts and languages to it, never to the project's.
+    translations = shutil.copytree(ROOT / "translations", tmp_path_factory.mktemp("live") / "translations",
+                                   ignore=shutil.ignore_patterns("audio", "*.mo"))
     app = create_app({
+        "TRANSLATIONS_DIR": str(translations),
         "TESTING": True, "SECRET_KEY": "browser-secret", "RATELIMIT_ENABLED": False, "KIOSK_THANKS_SECONDS": 2,
         "SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(tmp_path_factory.mktemp("browser") / "live.sqlite"),
     })
@@ -92,7 +96,11 @@ def browser() -> Iterator[Any]:
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                              args=["--no-sandbox", "--disable-background-networking"])
+                                              args=["--no-sandbox", "--disable-background-networking",
+                                                    # a fake microphone (a beep) that needs no permission prompt,
+                                                    # for the recording page (test_prompts.py)
+                                                    "--use-fake-device-for-media-stream",
+                                                    "--use-fake-ui-for-media-stream"])
         yield chromium
         chromium.close()
 
@@ -142,7 +150,8 @@ def translated(message: str, locale: str = "vi") -> str:
 
 def axe_violations(page: Any) -> list[dict[str, Any]]:
     """Run axe-core in ``page`` (injected over the DevTools protocol, so the page's CSP stays as served)."""
-    page.evaluate(AXE.read_text(encoding="utf-8") + "\n;0")
+    if not page.evaluate("typeof axe !== 'undefined'"):  # once per document: screens of one page share it
+        page.evaluate(AXE.read_text(encoding="utf-8") + "\n;0")
     result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
     return [{"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
             for v in result["violations"]]
@@ -156,14 +165,38 @@ UNANSWERED = """skip => Array.from(document.querySelectorAll('.question'))
 def answer_every_question(page: Any, touch: bool = False, skip: tuple[str, ...] = ()) -> int:
     """Answer every visible choice question the way a person would: press the label of one choice.
 
-    Likert items get "Satisfied" (the 4th of 6 choices); other choice items their first choice, so a yes/no
+    Likert items (drawn with faces) get "Satisfied" (the 4th choice); other choice items their first choice, so a yes/no
     follow-up question appears and is answered too. ``skip`` names item ids to leave unanswered. Returns how
     many questions were answered.
     """
+    if page.locator("form.stepping").count():
+        return answer_screen_by_screen(page, touch)
     answered = 0
     while ids := page.evaluate(UNANSWERED, list(skip)):
         labels = page.locator(f"#item-{ids[0]} .choices label")
-        choice = labels.nth(3) if labels.count() == 6 else labels.first
+        choice = labels.nth(3) if page.locator(f"#item-{ids[0]} .faces").count() else labels.first
         choice.tap() if touch else choice.click()
         answered += 1
     return answered
+
+
+def answer_screen_by_screen(page: Any, touch: bool = False, on_screen: Callable[[Any], None] | None = None) -> int:
+    """Answer a one-question-per-screen form as a person would: choose (as above) on each screen, then Next.
+
+    Text and number questions are left empty (they are optional in the shipped questionnaires). Stops on the
+    last screen, where Send takes Next's place; ``on_screen(page)`` runs on every screen first.
+    """
+    answered = 0
+    while True:
+        if on_screen is not None:
+            on_screen(page)
+        current = page.locator("form.stepping .question:not(.step-off):not([hidden])")
+        labels = current.locator(".choices label")
+        if labels.count() and not current.locator("input:checked").count():
+            choice = labels.nth(3) if current.locator(".faces").count() else labels.first
+            choice.tap() if touch else choice.click()
+            answered += 1
+        nxt = page.locator("[data-step-next]")
+        if not nxt.is_visible():
+            return answered
+        nxt.tap() if touch else nxt.click()

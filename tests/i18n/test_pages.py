@@ -39,7 +39,7 @@ LEFTOVER = re.compile(r"[^\W\d_]{2,}")
 URL = re.compile(r"(https?://|/)\S+")
 ACRONYM = re.compile(r"\b[A-Z]{2,5}\b")  # CSV, PDF, XLSX, QR: the same in every language
 VISIBLE_ATTRIBUTES = ("title", "placeholder", "aria-label", "alt")
-SKIP_ENDPOINTS = {"static"}
+SKIP_ENDPOINTS = {"static", "prompts.serve"}  # files, not pages
 LITERAL_TAGS = ("script", "style", "code", "kbd", "samp")  # code and keys to type as written: not translated
 
 
@@ -62,10 +62,14 @@ class _Text(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.texts: list[str] = []
         self._skip = 0
+        self._kept: list[str] = []  # open elements marked translate="no" (e.g. a text shown in another language)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
         if tag in LITERAL_TAGS:
+            self._skip += 1
+        if a.get("translate") == "no":
+            self._kept.append(tag)
             self._skip += 1
         self.texts += [a[name] or "" for name in VISIBLE_ATTRIBUTES if a.get(name)]
         if tag == "input" and a.get("type") in ("submit", "button") and a.get("value"):
@@ -73,6 +77,9 @@ class _Text(HTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         if tag in LITERAL_TAGS and self._skip:
+            self._skip -= 1
+        if self._kept and tag == self._kept[-1]:
+            self._kept.pop()
             self._skip -= 1
 
     def handle_data(self, data: str) -> None:
@@ -149,7 +156,7 @@ def _ids(app: Flask) -> dict[str, object]:
         assert link is not None, "the demo has an open campaign"
         admin = db.session.scalars(select(User).where(User.role == "province_admin")).first()
         return {"campaign_id": link.campaign_id, "unit_id": link.unit_id, "token": link.token,
-                "user_id": admin.id if admin else 1}
+                "user_id": admin.id if admin else 1, "code": "vi", "questionnaire_id": link.questionnaire_id}
 
 
 def _sign_in(client: FlaskClient, email: str, password: str) -> None:

@@ -10,6 +10,7 @@ from babel.messages.pofile import read_po, write_po
 from flask import Flask
 
 from questionnaires.model import Item, Option, Questionnaire, Section
+from survey_app.prompts import forget_listings, prompt_key
 from survey_app.questionnaire_registry import EXTENSION_KEY
 from tests.i18n.conftest import VIETNAMESE, write_catalog
 
@@ -45,13 +46,20 @@ def test_status_counts_each_language_own_catalog(translations_dir: Path, make_ap
     write_catalog(translations_dir, "en", {**{t: t for t in interface[:4]}, **{t: t for t in MINI_TEXTS[:1]}})
     write_catalog(translations_dir, "tyz", {"Thank you": "Đảy dà", "Good": "Đây", "Bad": "Slấu", "Your visit": "x"},
                   {"name": "Tày"}, fuzzy=("Your visit",))
+    # Spoken prompts: the start text, "How was it?", "Good", "Bad" and two thank-you texts (see prompts.py).
+    audio = translations_dir / "vi" / "audio"
+    audio.mkdir()
+    (audio / f"{prompt_key('Good')}.ogg").write_bytes(b"OggS")
+    (audio / f"{prompt_key('Bad')}.synthetic.ogg").write_bytes(b"OggS")
+    (audio / f"{prompt_key('Not a text of it')}.ogg").write_bytes(b"OggS")
+    forget_listings()
     result = _app(make_app).test_cli_runner().invoke(args=["translations", "status"])
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
-        "language       interface           mini",
-        "vi Tiếng Việt  100.0% (6/6)        100.0% (5/5)",
-        "en English      66.7% (4/6)         20.0% (1/5)",
-        "tyz Tày         16.7% (1/6)         40.0% (2/5)",
+        "language       interface           mini                audio               recorded",
+        "vi Tiếng Việt  100.0% (6/6)        100.0% (5/5)         33.3% (2/6)         16.7% (1/6)",
+        "en English      66.7% (4/6)         20.0% (1/5)          0.0% (0/6)          0.0% (0/6)",
+        "tyz Tày         16.7% (1/6)         40.0% (2/5)          0.0% (0/6)          0.0% (0/6)",
     ]
 
 

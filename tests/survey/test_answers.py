@@ -86,6 +86,7 @@ def test_text(sent: str, value: str | None, problem: str | None) -> None:
 
 
 LIKERT = Item(id="q", type="likert5", text="Q")
+OVERALL = Item(id="o", type="likert5", text="Overall?", role="overall")
 MULTI = Item(id="m", type="multi", text="M", options=(Option("a", "A"), Option("b", "B")))
 
 
@@ -93,6 +94,8 @@ MULTI = Item(id="m", type="multi", text="M", options=(Option("a", "A"), Option("
     (LIKERT, "1", 1, None),
     (LIKERT, "na", "na", None),
     (LIKERT, "6", None, answers.INVALID_CHOICE),
+    (OVERALL, "5", 5, None),
+    (OVERALL, "na", None, answers.INVALID_CHOICE),  # not offered: it would silently leave the rate's n
     (LIKERT, None, None, answers.REQUIRED),
     (MULTI, ["b", "a", "b"], ["a", "b"], None),
     (MULTI, ["a", "z"], None, answers.INVALID_CHOICE),
@@ -102,6 +105,11 @@ MULTI = Item(id="m", type="multi", text="M", options=(Option("a", "A"), Option("
 ])
 def test_choices(item: Item, sent: Any, value: Any, problem: str | None) -> None:
     assert answers.read_item(item, sent) == (value, problem)
+
+
+def test_the_overall_question_offers_the_five_points_and_no_not_applicable() -> None:
+    assert [code for code, _ in answers.choices(OVERALL)] == ["1", "2", "3", "4", "5"]
+    assert [code for code, _ in answers.choices(LIKERT)] == ["1", "2", "3", "4", "5", "na"]
 
 
 def test_skip_logic_on_a_likert_answer_compares_the_stored_code() -> None:

@@ -106,7 +106,7 @@ def test_pages_are_never_cached_and_the_browser_never_remembers_answers(
     page = _Controls()
     page.feed(client.get(f"/k/{token}/questions").get_data(as_text=True))
     assert [form.get("autocomplete") for form in page.forms] == ["off"]
-    assert len(page.controls) == 6 + 2 + 6 + 3 + 1 + 6 + 1
+    assert len(page.controls) == 6 + 2 + 6 + 3 + 1 + 5 + 1  # the overall question offers no "not applicable"
     assert {control.get("autocomplete") for control in page.controls} == {"off"}
 
 

@@ -72,7 +72,7 @@ def test_receipt_code_answers_once(client: FlaskClient, campaign_unit: dict[str,
     assert again.status_code == 422
     assert ('<p class="error-message" id="receipt_code-error">This code has already been used. '
             'Each receipt code can answer once.</p>') in html
-    assert '<a href="#receipt_code">This code has already been used.' in html
+    assert '<a href="#receipt_code">Receipt code <strong>This code has already been used.' in html
     assert 'value="4" autocomplete="off" checked>' in html
     assert len(stored()) == 1
 

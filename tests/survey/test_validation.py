@@ -30,8 +30,12 @@ def test_invalid_submission_is_shown_again_with_every_answer_kept_and_nothing_st
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert stored() == []
-    assert ('<ul><li><a href="#q_visits">Enter a number between 1 and 20</a></li>'
-            '<li><a href="#q_overall-0">Choose an answer</a></li></ul>') in html
+    # Each question is named by its number and text, not only by what to do (issue 16).
+    assert ('<ul><li><a href="#q_visits"><span class="q-ref">Question 5:</span> How many times did you come for '
+            'this procedure? <strong>Enter a number between 1 and 20</strong></a></li>'
+            '<li><a href="#q_overall-0"><span class="q-ref">Question 6:</span> Overall, how satisfied are you? '
+            '<strong>Choose an answer</strong></a></li></ul>') in html
+    assert '<legend><span class="q-number">6.</span> Overall, how satisfied are you?</legend>' in html
     assert '<p class="error-message" id="q_visits-error">Enter a number between 1 and 20</p>' in html
     assert '<p class="error-message" id="q_overall-error">Choose an answer</p>' in html
     assert 'id="q_staff_polite-3" name="q_staff_polite" value="4" autocomplete="off" checked>' in html
@@ -63,7 +67,8 @@ def test_error_messages(client: FlaskClient, campaign_unit: dict[str, Any], fiel
 def test_skip_logic_is_explained_without_javascript_and_marked_for_kiosk_js(
         client: FlaskClient, campaign_unit: dict[str, Any]) -> None:
     html = client.get(f"/s/{campaign_unit['token']}?lang=en").get_data(as_text=True)
-    assert ('<div class="question" id="item-complaint_handling" data-show-if="q_complained" '
+    assert ('<div class="question" id="item-complaint_handling" data-required="Choose an answer" '
+            'data-show-if="q_complained" '
             'data-show-if-values="yes">') in html
     assert "Answer only if you answered “Yes” to: Did you make a complaint?" in html
 

@@ -1,7 +1,8 @@
 /* Offline-tolerant sending of survey answers (progressive enhancement: without JavaScript the form posts as usual).
    - The survey form is sent with fetch(). When the server answers with its redirect to the thank-you page, the
-     page goes there; when it answers anything else (answers to fix, too many attempts), the form is posted the
-     ordinary way so the server's page is shown as without this file.
+     page goes there; when it answers with a page (answers to fix, a closed campaign), that page's content is
+     put in place of this one's and kiosk.js is told ("survey:page"): the answers are posted once, never again
+     as an ordinary form.
    - When the network fails (or the server fails with a 5xx), the answers are kept in this browser's
      localStorage ("survey-outbox"), the form is cleared and hidden, and the page says they will be sent. They
      are resent when the browser comes back online, every RETRY_MS, and on every survey page that loads.
@@ -39,8 +40,8 @@
     return action.replace(/[?#].*$/, "").replace(/\/questions$/, "") + "/thanks";
   }
 
-  /* Resolves "sent" (stored now or before) or "refused" (a 4xx other than 400 and 429: never acceptable as it
-     is); rejects when it is worth trying again later (no network, 429, 5xx, a 400 even with a fresh token). */
+  /* Resolves "sent" (stored now or before) or the server's page (a 4xx other than 400 and 429: never acceptable as
+     it is); rejects when it is worth trying again later (no network, 429, 5xx, a 400 even with a fresh token). */
   function post(entry, body) {
     return window.fetch(entry.action, {
       method: "POST", body: body || entry.body, credentials: "same-origin", redirect: "manual", cache: "no-store",
@@ -48,7 +49,7 @@
     }).then(function (response) {
       if (response.type === "opaqueredirect") { return "sent"; }
       if (response.status === 429 || response.status >= 500) { throw new Error("retry later"); }
-      if (response.status !== 400) { return "refused"; }
+      if (response.status !== 400) { return response.text(); }
       if (body) { throw new Error("stale again: retry later"); }
       return response.text().then(function (html) { return post(entry, withFreshToken(entry.body, html)); });
     });
@@ -65,6 +66,19 @@
       params.set(name, field.value);
     });
     return params.toString();
+  }
+
+  /* The server's page in place of this one: its <main> and title (same layout, same scripts). */
+  function showPage(html) {
+    var fresh = new window.DOMParser().parseFromString(html, "text/html");
+    var main = fresh.getElementById("main");
+    var here = doc.getElementById("main");
+    if (!main || !here) { return false; }
+    doc.title = fresh.title;
+    here.parentNode.replaceChild(doc.adoptNode(main), here);
+    window.scrollTo(0, 0);
+    doc.dispatchEvent(new window.CustomEvent("survey:page"));
+    return true;
   }
 
   function forget(entry) {
@@ -116,14 +130,18 @@
     schedule();
   }
 
-  var form = doc.querySelector("form[data-survey]");
-  if (form && window.fetch && window.URLSearchParams && window.FormData) {
-    form.addEventListener("submit", function (event) {
+  if (window.fetch && window.URLSearchParams && window.FormData && window.DOMParser) {
+    // On the document, so that it holds for a form put in place by showPage and after kiosk.js's listener,
+    // which prevents sending while a one-question-per-screen form still needs an answer.
+    doc.addEventListener("submit", function (event) {
+      var form = event.target;
+      if (!form.hasAttribute("data-survey") || event.defaultPrevented) { return; }
       event.preventDefault();
       var entry = { action: form.action, body: new URLSearchParams(new FormData(form)).toString(),
                     thanks: thanksUrl(form.action), kept: Date.now() };
       post(entry).then(function (result) {
-        if (result === "sent") { window.location.replace(entry.thanks); } else { form.submit(); }
+        if (result === "sent") { window.location.replace(entry.thanks); }
+        else if (!showPage(result)) { form.submit(); }
       }, function () { keep(form, entry); });
     });
   }
