@@ -77,7 +77,7 @@ def _save_units(form: CampaignForm, campaign: Campaign, units_by_id: dict[int, U
                 campaign.units.remove(link)
             continue
         if link is None:
-            link = CampaignUnit(unit=unit)
+            link = CampaignUnit(unit=unit, area=unit.area)  # the grouping this campaign's reports keep
             campaign.units.append(link)
         link.questionnaire_id = form.questionnaire_field(unit.sector).data
         link.service_volume = int(row.service_volume.data.strip())

@@ -22,7 +22,7 @@ from ..questionnaire_registry import registry
 from .cache import fingerprint, report_cache
 
 WEIGHT = "weight"
-UNIT_COLUMNS = ("unit_id", "code", "name", "sector", "level", "district", "questionnaire_id", "service_volume",
+UNIT_COLUMNS = ("unit_id", "code", "name", "sector", "level", "area", "questionnaire_id", "service_volume",
                 "target")
 
 
@@ -63,7 +63,7 @@ def _load(campaign_id: int, key: tuple[int, int, int]) -> CampaignData:
 def campaign_units(campaign_id: int) -> pd.DataFrame:
     """Every unit of the campaign (also those without a response yet), with its questionnaire's target."""
     rows = db.session.execute(
-        select(Unit.id, Unit.code, Unit.name, Unit.sector, Unit.level, Unit.district,
+        select(Unit.id, Unit.code, Unit.name, Unit.sector, Unit.level, CampaignUnit.area,
                CampaignUnit.questionnaire_id, CampaignUnit.service_volume)
         .join(CampaignUnit, CampaignUnit.unit_id == Unit.id)
         .where(CampaignUnit.campaign_id == campaign_id)

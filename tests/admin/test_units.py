@@ -35,7 +35,7 @@ def upload(client: FlaskClient, content: str | bytes, campaign: str = "") -> Tes
 
 def units(app: Flask) -> dict[str, tuple[str, str, str, str, str]]:
     with app.app_context():
-        return {u.code: (u.name, u.sector, u.level, u.district, u.default_locale) for u in db.session.query(Unit)}
+        return {u.code: (u.name, u.sector, u.level, u.area, u.default_locale) for u in db.session.query(Unit)}
 
 
 def test_import_adds_new_units_and_updates_existing_ones(app: Flask, admin_client: FlaskClient,
@@ -44,7 +44,7 @@ def test_import_adds_new_units_and_updates_existing_ones(app: Flask, admin_clien
     assert response.status_code == 302 and response.headers["Location"] == "/admin/units"
     stored = units(app)
     assert stored["MC-NAMMAU"] == ("Bộ phận Một cửa xã Nam Mẫu", "one_stop", "commune", "Ba Bể", "vi")
-    assert stored["TH-DUCXUAN"] == ("Trường Tiểu học Đức Xuân, cơ sở 1", "education", "district", "Thành phố", "en")
+    assert stored["TH-DUCXUAN"] == ("Trường Tiểu học Đức Xuân, cơ sở 1", "education", "area", "Thành phố", "en")
     assert stored["MC-TEST"][0] == "Bộ phận Một cửa (tên mới)" and stored["MC-TEST"][4] == "vi"
     assert len(stored) == 4
     assert "3 units imported." in text(admin_client.get("/admin/units"))
@@ -133,8 +133,8 @@ def test_import_into_a_campaign_needs_every_volume(app: Flask, admin_client: Fla
 
 
 def _unit_form(**changes: Any) -> dict[str, Any]:
-    data = {"code": "MC-TEST", "name": "Một cửa thử nghiệm", "sector": "one_stop", "level": "district",
-            "district": "Ba Bể", "default_locale": "en"}
+    data = {"code": "MC-TEST", "name": "Một cửa thử nghiệm", "sector": "one_stop", "level": "area",
+            "area": "Ba Bể", "default_locale": "en"}
     data.update(changes)
     return data
 
@@ -143,7 +143,7 @@ def test_edit_unit(app: Flask, admin_client: FlaskClient, world: World) -> None:
     assert 'value="MC-TEST"' in text(admin_client.get(f"/admin/units/{world.unit_a}"))
     response = post(admin_client, f"/admin/units/{world.unit_a}", _unit_form())
     assert response.status_code == 302
-    assert units(app)["MC-TEST"] == ("Một cửa thử nghiệm", "one_stop", "district", "Ba Bể", "en")
+    assert units(app)["MC-TEST"] == ("Một cửa thử nghiệm", "one_stop", "area", "Ba Bể", "en")
 
 
 @pytest.mark.parametrize(("changes", "error"), [
