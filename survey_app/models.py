@@ -101,6 +101,11 @@ class CampaignUnit(db.Model):
     campaign: Mapped[Campaign] = relationship(back_populates="units")
     unit: Mapped[Unit] = relationship()
 
+    def __init__(self, **values: Any) -> None:
+        if "area" not in values and values.get("unit") is not None:
+            values["area"] = values["unit"].area  # joining a campaign, the unit brings today's grouping
+        super().__init__(**values)
+
 
 class ReceiptCode(db.Model):
     """A one-time code printed on a citizen's receipt; it lets exactly one response in."""

@@ -63,8 +63,8 @@ def test_sector_and_area_rates_are_design_weighted(app: Flask, admin: FlaskClien
     health = sectors.loc["health", "rate"] * 100
     assert float(rows["Health"]["Satisfaction rate (%)"]) == pytest.approx(health, abs=0.05)
     districts = expected(app, province.campaign_id, ["area", "sector"]).set_index(["area", "sector"])
-    rows = csv_rows(admin, f"/reports/{province.campaign_id}/tables/districts.csv?lang=en")
-    ba_be = next(r for r in rows if r["District"] == "Ba Bể" and r["Sector"] == "One-stop shop")
+    rows = csv_rows(admin, f"/reports/{province.campaign_id}/tables/areas.csv?lang=en")
+    ba_be = next(r for r in rows if r["Area"] == "Ba Bể" and r["Sector"] == "One-stop shop")
     assert float(ba_be["Satisfaction rate (%)"]) == pytest.approx(districts.loc[("Ba Bể", "one_stop"), "rate"] * 100,
                                                                   abs=0.05)
     page = admin.get(f"/reports/{province.campaign_id}/?lang=en").get_data(as_text=True)
