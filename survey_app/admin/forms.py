@@ -142,7 +142,8 @@ class LevelForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the level name")),
                                                Length(max=100, message=_l("Use at most 100 characters"))])
     position = IntegerField(_l("Position in lists"), default=1, validators=[
-        InputRequired(_l("Enter a number between 1 and 99")), NumberRange(1, 99, _l("Enter a number between 1 and 99"))])
+        InputRequired(_l("Enter a number between 1 and 99")),
+        NumberRange(1, 99, _l("Enter a number between 1 and 99"))])
 
 
 class ImportForm(FlaskForm):
