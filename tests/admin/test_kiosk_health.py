@@ -79,7 +79,7 @@ def test_campaign_page_shows_last_contact_and_unsent_answers(app: Flask, admin_c
     page = text(admin_client.get(f"/admin/campaigns/{world.campaign}"))
     kiosks = page.split('id="kiosks"')[1]
     rows = kiosks.split("<tr")[2:]
-    assert "aaaaaa" in rows[0] and "Silent" in rows[0] and ">7<" in rows[0] and 'class="attention"' in rows[0]
+    assert "aaaaaa" in rows[0] and "Silent" in rows[0] and ">7</td>" in rows[0] and 'class="attention"' in rows[0]
     assert "bbbbbb" in rows[1] and "Reporting" in rows[1]
 
 
