@@ -87,8 +87,9 @@ def _deliver(messages: Sequence[EmailMessage], config: Mapping[str, object]) -> 
             for message in messages:
                 server.send_message(message)
     except (OSError, smtplib.SMTPException) as error:
+        address = f"{host}:{port}"
         raise MailError(_("The mail server %(server)s did not take the alerts: %(error)s",
-                          server=f"{host}:{port}", error=error)) from error
+                          server=address, error=error)) from error
 
 
 def send_due(alerts: Sequence[Alert], today: date, config: Mapping[str, object]) -> Outcome:
