@@ -37,9 +37,9 @@ def upgrade():
     codes = sorted(used | {"province", "commune"}, key=lambda code: (KNOWN.get(code, (code, 9))[1], code))
     op.bulk_insert(levels, [{"code": code, "name": KNOWN.get(code, (code, 0))[0], "position": n}
                             for n, code in enumerate(codes, start=1)])
-    with op.batch_alter_table('units') as batch:
-        batch.alter_column('district', new_column_name='area', existing_type=sa.String(length=100),
-                           existing_nullable=False)
+    # Plain RENAME COLUMN (PostgreSQL, SQLite 3.25+): a batch copy of ``units`` would have to drop a table that
+    # other tables' foreign keys point at.
+    op.execute("ALTER TABLE units RENAME COLUMN district TO area")
     with op.batch_alter_table('campaign_units') as batch:
         batch.add_column(sa.Column('area', sa.String(length=100), nullable=False, server_default=''))
     connection.execute(sa.text(
@@ -73,7 +73,5 @@ def downgrade():
     op.drop_table('kiosk_devices')
     with op.batch_alter_table('campaign_units') as batch:
         batch.drop_column('area')
-    with op.batch_alter_table('units') as batch:
-        batch.alter_column('area', new_column_name='district', existing_type=sa.String(length=100),
-                           existing_nullable=False)
+    op.execute("ALTER TABLE units RENAME COLUMN area TO district")
     op.drop_table('levels')
