@@ -144,9 +144,19 @@ def campaign(campaign_id: int) -> str:
                            silent_minutes=current_app.config.get("KIOSK_SILENT_MINUTES", 30))
 
 
-@bp.route("/campaigns/<int:campaign_id>/<any(open, close):action>")
+@bp.route("/campaigns/<int:campaign_id>/confirm-open")
 @admin_required
-def campaign_confirm(campaign_id: int, action: str) -> str:
+def campaign_confirm_open(campaign_id: int) -> str:
+    return _confirm(campaign_id, "open")
+
+
+@bp.route("/campaigns/<int:campaign_id>/confirm-close")
+@admin_required
+def campaign_confirm_close(campaign_id: int) -> str:
+    return _confirm(campaign_id, "close")
+
+
+def _confirm(campaign_id: int, action: str) -> str:
     """Before opening or closing: what will happen, and a button that does it (the POST routes below)."""
     campaign = campaign_or_404(campaign_id)
     today = province_today()
