@@ -1,8 +1,8 @@
 """Administrative levels, read from the ``levels`` table: a province lists its own.
 
-Since 1 July 2025 Vietnam's local government has two tiers, province and commune (Resolution 202/2025/QH15 on
-reorganising provinces; the amended Law on the Organisation of Local Government, No. 72/2025/QH15), and the
-one-stop shops are the provincial public administrative service centre and the communes' ones. Nothing in the
+Since 1 July 2025 Vietnam's local government has two tiers, province and commune (Law on the Organisation of Local
+Government No. 72/2025/QH15, in force from that day), and the one-stop shops are the provincial public
+administrative service centre and the communes' ones. Nothing in the
 code names a level: the migration lists those a database already uses (so districts stay for older campaigns)
 plus the two current tiers; a database made without migrations (tests) starts from :data:`CURRENT_TIERS`.
 """
