@@ -76,10 +76,11 @@ def province_report(campaign: Campaign, unit_ids: Iterable[int] | None = None,
                     sort: str | None = None) -> ProvinceReport:
     """The province view; ``unit_ids`` (an agency's units) narrows it to those units' own rows, without rank."""
     data = campaign_data(campaign.id)
+    grouped = bool((data.units["area"] != "").any())  # no area column for a campaign whose units have none
     columns = [Column("name", _l("Unit"), "unit", True), Column("sector", _l("Sector"), "sector", True),
-               Column("area", _l("Area"), "text", True), *RATE_COLUMNS]
+               *([Column("area", _l("Area"), "text", True)] if grouped else []), *RATE_COLUMNS]
     if unit_ids is None:  # a rank compares with other units' results: the province's view only
-        columns.insert(3, Column("rank", _l("Rank in sector"), "rank", True))
+        columns.insert(3 if grouped else 2, Column("rank", _l("Rank in sector"), "rank", True))
     unit_frame, sort_key = tables.sort_table(tables.unit_rates(data, unit_ids), sort,
                                              [c.key for c in columns if c.sortable], UNIT_SORT_DEFAULT)
     units = Table("units", _l("Units"), tuple(columns), unit_frame, sort=sort_key)
