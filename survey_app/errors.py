@@ -23,7 +23,7 @@ MESSAGES = {
 # Staff pages keep the staff menu and speak to staff: no "scan the QR code again" for an officer who followed a
 # stale link. A unit the user may not see is a 404 too, so the wording never says whether the page exists.
 STAFF_MESSAGES = {
-    403: (_l("Your account does not have access to this page"),
+    403: (_l("You do not have access to this page"),
           _l("This page is for province administrators. Ask one of them if you need it.")),
     404: (_l("Page not found"),
           _l("This page does not exist, or your account cannot see it. Check the address, or go back.")),

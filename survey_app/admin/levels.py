@@ -6,7 +6,7 @@ Levels are data (see :mod:`survey_app.levels`): after the 1 July 2025 reform a p
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
@@ -47,13 +47,15 @@ def levels() -> str | WerkzeugResponse:
     return render_template("admin/levels.html", levels=rows, used=used, form=form, delete_form=FlaskForm())
 
 
-@bp.route("/levels/<int:level_id>/delete", methods=["POST"])
+@bp.route("/levels/delete", methods=["POST"])
 @admin_required
-def level_delete(level_id: int) -> WerkzeugResponse:
-    level = db.session.get(Level, level_id)
-    if level is None or not FlaskForm().validate_on_submit():
-        abort(404 if level is None else 400)
-    if db.session.scalar(select(func.count()).select_from(Unit).where(Unit.level == level.code)):
+def level_delete() -> WerkzeugResponse:
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    level = db.session.scalar(select(Level).where(Level.code == request.form.get("code", "")))
+    if level is None:
+        flash(_("Choose a level to remove."), "error")
+    elif db.session.scalar(select(func.count()).select_from(Unit).where(Unit.level == level.code)):
         flash(_("Units are still at level %(code)s: move them to another level first.", code=level.code), "error")
     else:
         db.session.delete(level)

@@ -27,6 +27,7 @@ ADMIN_ONLY = [
     ("GET", "/admin/alerts"),
     ("GET", "/admin/levels"),
     ("POST", "/admin/levels"),
+    ("POST", "/admin/levels/delete"),
     ("GET", "/admin/campaigns/{campaign}/planner"),
     ("POST", "/admin/campaigns/{campaign}/planner"),
     ("POST", "/admin/campaigns/{campaign}/units/{unit_a}/receipt-codes"),

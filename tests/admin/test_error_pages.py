@@ -29,7 +29,8 @@ def test_staff_403_says_who_has_access(client: FlaskClient, world: World) -> Non
     response = client.get("/admin/units")
     page = text(response)
     assert response.status_code == 403
-    assert "Your account does not have access to this page" in page and 'aria-label="Main menu"' in page
+    assert "You do not have access to this page" in page and "This page is for province administrators" in page
+    assert 'aria-label="Main menu"' in page
     assert "Staff home page" in page
 
 
