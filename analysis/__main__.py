@@ -21,7 +21,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="python -m analysis",
         description="Weighted satisfaction rates, confidence intervals and verdicts for one survey campaign.",
         epilog="Example: python -m analysis --db sqlite:///instance/survey.sqlite --campaign 3 "
-               "--margins census.yaml --by unit sector district --out out/campaign3",
+               "--margins census.yaml --by unit sector area --out out/campaign3",
     )
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--db", metavar="URL", help="SQLAlchemy database URL of the survey application, e.g. "
@@ -35,9 +35,9 @@ def _parser() -> argparse.ArgumentParser:
                         help="census margins to rake to, YAML or JSON: {gender: {male: 0.49, female: 0.51}, "
                         "age_group: {...}, ethnicity: {...}}; shares of each margin sum to 1. Without it the "
                         "weights are unit volume / respondents only")
-    parser.add_argument("--by", nargs="+", choices=("unit", "sector", "district"), default=["unit", "sector"],
-                        help="groupings to report rates for (default: unit sector); district is reported by "
-                        "district and sector, since the targets differ by sector")
+    parser.add_argument("--by", nargs="+", choices=("unit", "sector", "area"), default=["unit", "sector"],
+                        help="groupings to report rates for (default: unit sector); area (a district before the "
+                        "2025 reform) is reported by area and sector, since the targets differ by sector")
     parser.add_argument("--item", default="overall", help="Likert item the satisfaction rate is built on "
                         "(default: overall)")
     parser.add_argument("--questionnaires", metavar="DIR", type=Path,

@@ -24,14 +24,14 @@ from .answers import MULTI_SEPARATOR, ItemSpec, item_specs
 #: Columns before the items, in order, in the tidy frame. ``submitted_on`` is the province's day of the answer,
 #: the finest time the database keeps.
 LEADING_COLUMNS = (
-    "response_id", "campaign_id", "unit_id", "unit_code", "unit_name", "sector", "level", "district",
+    "response_id", "campaign_id", "unit_id", "unit_code", "unit_name", "sector", "level", "area",
     "service_volume", "questionnaire_id", "questionnaire_version", "channel", "locale", "submitted_on",
 )
 #: Leading columns of the CSV export: no ``response_id``, whose order would give away the order of the answers.
 EXPORT_COLUMNS = LEADING_COLUMNS[1:]
 #: The free-text item hidden by moderation when no questionnaire says which items are free text.
 DEFAULT_COMMENT = "comment"
-_UNIT_COLUMNS = ("unit_code", "unit_name", "sector", "level", "district", "service_volume")
+_UNIT_COLUMNS = ("unit_code", "unit_name", "sector", "level", "area", "service_volume")
 
 
 def raw_columns(url: str | sa.Engine, campaign_id: int | None = None, questionnaires: Any = None
@@ -101,7 +101,7 @@ def _unit_attributes(connection: sa.Connection, campaign_id: int | None) -> pd.D
     u, cu = schema.units, schema.campaign_units
     query = sa.select(
         cu.c.campaign_id, cu.c.unit_id, u.c.code.label("unit_code"), u.c.name.label("unit_name"), u.c.sector,
-        u.c.level, u.c.district, cu.c.service_volume,
+        u.c.level, cu.c.area, cu.c.service_volume,
     ).join(u, u.c.id == cu.c.unit_id)
     if campaign_id is not None:
         query = query.where(cu.c.campaign_id == campaign_id)

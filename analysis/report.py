@@ -28,7 +28,7 @@ from .weights import design_weights, kish_neff, rake, rake_trimmed
 #: Targets by sector when no questionnaire gives one (one-stop shops 90 %, health and education 80 %).
 SECTOR_TARGETS = {"one_stop": 0.90, "health": 0.80, "education": 0.80}
 #: What each ``by`` choice groups on.
-GROUPINGS = {"unit": ["unit_id"], "sector": ["sector"], "district": ["district", "sector"]}
+GROUPINGS = {"unit": ["unit_id"], "sector": ["sector"], "area": ["area", "sector"]}
 LABELS = {
     "answers": ("Very dissatisfied", "Dissatisfied", "Neither", "Satisfied", "Very satisfied"),
     "likert_title": "Answers per question", "share": "Share of answers", "rate": "Satisfied (weighted)",
@@ -86,7 +86,7 @@ def build_report(df: pd.DataFrame, weights: pd.Series, questionnaires: Any = Non
         report.tables[f"rates_by_{name}"] = table
         label = "unit_name" if name == "unit" else name
         shown = table.assign(**{label: table[label].astype(str) + (" · " + table["sector"].astype(str)
-                                                                   if name == "district" else "")})
+                                                                   if name == "area" else "")})
         report.figures[f"rates_by_{name}"] = charts.rates_chart(
             shown, label, title=str(text["rates_title"]).format(by=name), xlabel=str(text["rate"]),
             target_label=str(text["target"]), withheld_label=str(text["withheld"]))
@@ -100,17 +100,17 @@ def build_report(df: pd.DataFrame, weights: pd.Series, questionnaires: Any = Non
 
 def _rates_by(df: pd.DataFrame, name: str, item: str, targets: Mapping[str, float],
               options: Mapping[str, Any]) -> pd.DataFrame:
-    """Rates by unit (with its code, name and sector), by sector, or by district and sector, with verdicts
+    """Rates by unit (with its code, name and sector), by sector, or by area and sector, with verdicts
     against the sector's target."""
     columns = GROUPINGS[name]
-    pairs = df[["unit_id", "sector", "district"]].drop_duplicates()
+    pairs = df[["unit_id", "sector", "area"]].drop_duplicates()
     if name == "unit":
         goal: dict[Any, float] = {u: targets.get(str(s), np.nan) for u, s in zip(pairs["unit_id"], pairs["sector"],
                                                                                 strict=True)}
     elif name == "sector":
         goal = dict(targets)
     else:
-        goal = {(d, s): targets.get(str(s), np.nan) for d, s in zip(pairs["district"], pairs["sector"], strict=True)}
+        goal = {(d, s): targets.get(str(s), np.nan) for d, s in zip(pairs["area"], pairs["sector"], strict=True)}
     table = satisfaction_rates(df, item, by=columns, target=goal, **options)
     if name == "unit":
         units = df.drop_duplicates("unit_id").set_index("unit_id")[["unit_code", "unit_name", "sector"]]

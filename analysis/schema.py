@@ -19,7 +19,6 @@ units = sa.Table(
     sa.Column("name", sa.String(200), nullable=False),
     sa.Column("sector", sa.String(20), nullable=False),
     sa.Column("level", sa.String(20), nullable=False),
-    sa.Column("district", sa.String(120)),
     sa.Column("default_locale", sa.String(10)),
 )
 
@@ -45,6 +44,7 @@ campaign_units = sa.Table(
     sa.Column("quota", sa.Integer),
     sa.Column("token", sa.String(64)),
     sa.Column("receipt_codes_required", sa.Boolean, default=False),
+    sa.Column("area", sa.String(100), default=""),  # the unit's grouping in this campaign (a district before 2025)
 )
 
 responses = sa.Table(

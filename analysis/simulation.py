@@ -33,8 +33,8 @@ _SAMPLE_SHARES = {
 }
 _DIMENSIONS = ("access", "procedures", "staff", "results", "feedback")
 _TARGETS = {"one_stop": 0.90, "health": 0.80, "education": 0.80}
-DISTRICTS = ("Thành phố Trung Tâm", "Huyện Tân Phú", "Huyện Hồng Ngự", "Thị xã Cao Lãnh", "Huyện Đồng Xuân",
-             "Huyện Châu Thành", "Huyện Lấp Vò", "Huyện Tháp Mười", "Huyện Tam Nông", "Huyện Thanh Bình")
+AREAS = ("Thành phố Trung Tâm", "Huyện Tân Phú", "Huyện Hồng Ngự", "Thị xã Cao Lãnh", "Huyện Đồng Xuân",
+         "Huyện Châu Thành", "Huyện Lấp Vò", "Huyện Tháp Mười", "Huyện Tam Nông", "Huyện Thanh Bình")
 
 
 def questionnaire(sector: str) -> Questionnaire:
@@ -157,15 +157,15 @@ def _answers(item: Item, n: int, latent: np.ndarray, rng: np.random.Generator) -
 def _units(n_units: int, rng: np.random.Generator, forms: Mapping[str, str]) -> pd.DataFrame:
     ids = np.arange(1, n_units + 1)
     sectors = np.array(list(forms), dtype=object)[ids % len(forms)]
-    levels = np.where(ids <= max(1, n_units // 20), "province", np.where(ids % 4 == 0, "district", "commune"))
-    volume = np.where(levels == "province", 20000, np.where(levels == "district", 6000, 1500))
+    levels = np.where(ids <= max(1, n_units // 20), "province", "commune")  # the two tiers since 1 July 2025
+    volume = np.where(levels == "province", 20000, np.where(ids % 4 == 0, 6000, 1500))
     return pd.DataFrame({
         "id": ids,
         "code": [f"U{i:04d}" for i in ids],
         "name": [f"Đơn vị {i} – {s.replace('_', ' ')}" for i, s in zip(ids, sectors, strict=True)],
         "sector": sectors,
         "level": levels,
-        "district": np.array(DISTRICTS, dtype=object)[ids % len(DISTRICTS)],
+        "area": np.array(AREAS, dtype=object)[ids % len(AREAS)],
         "default_locale": "vi",
         "service_volume": (volume * rng.uniform(0.6, 1.4, n_units)).astype(int),
         "questionnaire_id": [forms[s] for s in sectors],
@@ -211,12 +211,12 @@ def write_database(survey: SimulatedSurvey, url: str) -> None:
         connection.execute(schema.campaigns.insert(), [{
             "id": campaign_id, "name": f"Campaign {campaign_id}", "status": "closed", "starts_on": date(2025, 3, 1),
             "ends_on": date(2025, 3, 31), "created_at": datetime(2025, 2, 1)}])
-        unit_rows = survey.units.drop(columns=["service_volume", "questionnaire_id"]).to_dict("records")
+        unit_rows = survey.units.drop(columns=["service_volume", "questionnaire_id", "area"]).to_dict("records")
         connection.execute(schema.units.insert(), unit_rows)
         connection.execute(schema.campaign_units.insert(), [
             {"campaign_id": campaign_id, "unit_id": int(u.id), "questionnaire_id": u.questionnaire_id,
              "service_volume": int(u.service_volume), "quota": 400, "token": f"t{campaign_id}-{u.id}",
-             "receipt_codes_required": False}
+             "receipt_codes_required": False, "area": u.area}
             for u in survey.units.itertuples()
         ])
         names = list(rows)

@@ -7,7 +7,7 @@ temporary directory, then times each stage (best of ``R``):
 
 * load: CSV export, Parquet, SQLite (``read_database`` with the questionnaires, i.e. SQL-side JSON extraction);
 * rake (design weights, then raking to three census margins);
-* satisfaction rates by unit, by sector, by district; indices (dimension scores, PAPI-style, SIPAS-style);
+* satisfaction rates by unit, by sector, by area; indices (dimension scores, PAPI-style, SIPAS-style);
 * the same rates by unit with (a) a bare numpy ``bincount`` kernel and (b) samplics ``TaylorEstimator``, with
   the ratios and the largest differences;
 * the whole pipeline from Parquet (load, rake, three rate tables, indices) in a fresh process, with its peak
@@ -81,7 +81,7 @@ def peak_rss_mb() -> float:
 def raw_frame(survey: SimulatedSurvey) -> pd.DataFrame:
     units = survey.units.rename(columns={"id": "unit_id", "code": "unit_code", "name": "unit_name"})
     frame = survey.responses.merge(
-        units[["unit_id", "unit_code", "unit_name", "sector", "level", "district", "service_volume"]], on="unit_id")
+        units[["unit_id", "unit_code", "unit_name", "sector", "level", "area", "service_volume"]], on="unit_id")
     items = [c for c in survey.responses.columns if c not in LEADING_COLUMNS]
     return frame[[*LEADING_COLUMNS, *items]]
 
@@ -92,7 +92,7 @@ def pipeline(df: pd.DataFrame, survey_margins: dict, questionnaire: Any) -> dict
     return {
         "unit": satisfaction_rates(df, weight=weights, by="unit_id", target=0.8),
         "sector": satisfaction_rates(df, weight=weights, by="sector", target=0.8),
-        "district": satisfaction_rates(df, weight=weights, by="district", target=0.8),
+        "area": satisfaction_rates(df, weight=weights, by="area", target=0.8),
         "dimensions": dimension_scores(df, questionnaire, weights, by="unit_id"),
         "papi": papi_index(df, questionnaire, weights, by="unit_id"),
         "sipas": sipas_index(df, questionnaire, weights, by="unit_id"),
@@ -178,7 +178,7 @@ def measure(args: argparse.Namespace, directory: Path) -> None:
                                str(form_path)], capture_output=True, text=True, check=True)
         runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
     best = min(runs, key=lambda r: r["wall"])
-    print("whole pipeline from Parquet (fresh process: load, rake, rates by unit/sector/district, indices):")
+    print("whole pipeline from Parquet (fresh process: load, rake, rates by unit/sector/area, indices):")
     report("pipeline", best["wall"], best["cpu"], "bar < 2 s")
     print(f"  peak RSS of the pipeline process: {max(r['peak_rss_mb'] for r in runs):.0f} MB (bar < 1500 MB)")
     print(f"peak RSS of this process (setup included): {peak_rss_mb():.0f} MB")
@@ -198,7 +198,7 @@ def stages(args: argparse.Namespace, survey: SimulatedSurvey, csv_path: Path, pa
     w, c, weights = timed(lambda: rake(df, survey.margins, design_weights(df, "service_volume")), args.repeat)
     report("design weights + rake to 3 margins", w, c, "bar <= 0.3 s")
     rates: dict[str, pd.DataFrame] = {}
-    for by in ("unit_id", "sector", "district"):
+    for by in ("unit_id", "sector", "area"):
         w, c, rates[by] = timed(lambda by=by: satisfaction_rates(df, weight=weights, by=by, target=0.8), args.repeat)
         report(f"satisfaction rates by {by}", w, c)
     one_stop = survey.questionnaires["one_stop"]

@@ -88,7 +88,7 @@ def prepare(database_url: str, questionnaire_id: str = "one_stop") -> str:
     with app.app_context():
         prepare_database()
         today = date.today()
-        unit = Unit(code="BENCH", name="Bộ phận Một cửa (benchmark)", sector="one_stop", level="district")
+        unit = Unit(code="BENCH", name="Bộ phận Một cửa (benchmark)", sector="one_stop", level="commune")
         campaign = Campaign(name="Benchmark", starts_on=today - timedelta(days=1),
                             ends_on=today + timedelta(days=1), status="open")
         link = CampaignUnit(campaign=campaign, unit=unit, questionnaire_id=questionnaire_id, service_volume=10**6)

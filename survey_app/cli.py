@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
+from flask_babel import force_locale
 
 questionnaires_cli = AppGroup("questionnaires", help="Check and list questionnaire files.")
 responses_cli = AppGroup("responses", help="Export collected responses.")
@@ -137,10 +138,38 @@ def demo_command() -> None:
     click.echo("Demo data created." if added else "Demo data already present; nothing added.")
 
 
+@click.group("alerts", help="E-mail what needs the province's attention.")
+def alerts_cli() -> None:
+    pass
+
+
+@alerts_cli.command("send")
+@with_appcontext
+def alerts_send_command() -> None:
+    """E-mail the alerts not sent before (run it from cron, e.g. every 15 minutes)."""
+    from .alert_mail import MailError, send_due
+    from .alerts import current_alerts
+    from .models import utcnow
+    from .survey.submission import province_today
+
+    with current_app.test_request_context(), force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        today = province_today()
+        try:
+            outcome = send_due(current_alerts(today, utcnow(), current_app.config), today, current_app.config)
+        except MailError as error:
+            click.echo(str(error), err=True)
+            sys.exit(1)
+    if outcome.alerts:
+        click.echo(f"{outcome.alerts} new alerts sent in {outcome.messages} e-mails.")
+    else:
+        click.echo("No new alert to send.")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(questionnaires_cli)
     app.cli.add_command(responses_cli)
     app.cli.add_command(demo_command)
+    app.cli.add_command(alerts_cli)
     for module_name, attribute in (("survey_app.auth.commands", "users_cli"),
                                    ("survey_app.translation_status", "translations_cli"),
                                    ("survey_app.reports.census", "margins_cli")):

@@ -43,6 +43,20 @@ def defaults(instance_path: str) -> dict[str, object]:
         "TRANSLATIONS_DIR": str(Path(__file__).resolve().parent.parent / "translations"),
         "SEND_FILE_MAX_AGE_DEFAULT": 7 * 24 * 3600,
         "MAX_CONTENT_LENGTH": 512 * 1024,
+        # Kiosk health: a kiosk is flagged when silent this long during opening hours (province time; Monday = 0).
+        "KIOSK_SILENT_MINUTES": 30,
+        "KIOSK_OPENING_DAYS": (0, 1, 2, 3, 4),
+        "KIOSK_OPENING_HOURS": ("07:30", "17:00"),
+        # Alerts: the yes/no items that report an informal payment, and e-mail through SMTP (README, "Alerts").
+        "INFORMAL_PAYMENT_ITEMS": ("informal_payment", "extra_fees"),
+        "ALERTS_DAILY_DIGEST": False,
+        "MAIL_SERVER": "",
+        "MAIL_PORT": 25,
+        "MAIL_USE_TLS": False,
+        "MAIL_USE_SSL": False,
+        "MAIL_USERNAME": "",
+        "MAIL_PASSWORD": "",
+        "MAIL_DEFAULT_SENDER": "",
     }
 
 

@@ -18,26 +18,39 @@ import questionnaires
 from questionnaires.model import NOT_APPLICABLE, Item, Questionnaire
 
 from .extensions import db
-from .models import Campaign, CampaignUnit, Response, Unit, User
+from .models import Campaign, CampaignUnit, Level, Response, Unit, User
 from .reports.census import save_margins
 
 DEMO_PASSWORDS = {"admin@demo.local": "demo-admin-2026", "agency@demo.local": "demo-agency-2026"}
 
-# (code, name, sector, level, district, default locale, quarterly service volume, satisfaction propensity)
+# The province as it is today: two tiers since 1 July 2025 (the provincial public administrative service centre and
+# the communes' ones), with its history from before the reform, when one-stop shops sat at district level too.
+REFORM_DAY = date(2025, 7, 1)
+LEVELS = (("province", "Cấp tỉnh"), ("commune", "Cấp xã"), ("district", "Cấp huyện (trước 01/7/2025)"))
+
+# (code, name, sector, level today, district before the reform or "", when it serves, quarterly service volume,
+#  satisfaction propensity). "before": abolished or merged by the reform; "after": created by it; "both".
 UNITS: tuple[tuple[str, str, str, str, str, str, int, float], ...] = (
-    ("TTHCC-TINH", "Trung tâm Phục vụ hành chính công tỉnh", "one_stop", "province", "Thành phố", "vi", 12000, 0.93),
-    ("MC-BABE", "Bộ phận Một cửa huyện Ba Bể", "one_stop", "district", "Ba Bể", "vi", 3200, 0.88),
-    ("MC-CHODON", "Bộ phận Một cửa huyện Chợ Đồn", "one_stop", "district", "Chợ Đồn", "vi", 2900, 0.91),
-    ("MC-PACNAM", "Bộ phận Một cửa huyện Pác Nặm", "one_stop", "district", "Pác Nặm", "vi", 1500, 0.84),
-    ("MC-XA-NAMMAU", "Bộ phận Một cửa xã Nam Mẫu", "one_stop", "commune", "Ba Bể", "vi", 420, 0.90),
-    ("MC-XA-BANGLUNG", "Bộ phận Một cửa thị trấn Bằng Lũng", "one_stop", "commune", "Chợ Đồn", "vi", 650, 0.94),
-    ("MC-XA-BOCBO", "Bộ phận Một cửa xã Bộc Bố", "one_stop", "commune", "Pác Nặm", "vi", 300, 0.86),
-    ("BV-TINH", "Bệnh viện Đa khoa tỉnh", "health", "province", "Thành phố", "vi", 45000, 0.82),
-    ("BV-BABE", "Trung tâm Y tế huyện Ba Bể", "health", "district", "Ba Bể", "vi", 9000, 0.78),
-    ("TH-DUCXUAN", "Trường Tiểu học Đức Xuân", "education", "district", "Thành phố", "vi", 900, 0.87),
-    ("TH-NAMMAU", "Trường Tiểu học Nam Mẫu", "education", "commune", "Ba Bể", "vi", 260, 0.81),
-    ("TH-BOCBO", "Trường Tiểu học Bộc Bố", "education", "commune", "Pác Nặm", "vi", 310, 0.76),
+    ("TTHCC-TINH", "Trung tâm Phục vụ hành chính công tỉnh", "one_stop", "province", "Thành phố", "both", 12000, 0.93),
+    ("MC-BABE", "Bộ phận Một cửa huyện Ba Bể", "one_stop", "district", "Ba Bể", "before", 3200, 0.88),
+    ("MC-CHODON", "Bộ phận Một cửa huyện Chợ Đồn", "one_stop", "district", "Chợ Đồn", "before", 2900, 0.91),
+    ("MC-PACNAM", "Bộ phận Một cửa huyện Pác Nặm", "one_stop", "district", "Pác Nặm", "before", 1500, 0.84),
+    ("MC-XA-NAMMAU", "Bộ phận Một cửa xã Nam Mẫu", "one_stop", "commune", "Ba Bể", "before", 420, 0.90),
+    ("MC-XA-BANGLUNG", "Bộ phận Một cửa thị trấn Bằng Lũng", "one_stop", "commune", "Chợ Đồn", "before", 650, 0.94),
+    ("MC-XA-BOCBO", "Bộ phận Một cửa xã Bộc Bố", "one_stop", "commune", "Pác Nặm", "before", 300, 0.86),
+    ("HCC-XA-BABE", "Trung tâm Phục vụ hành chính công xã Ba Bể", "one_stop", "commune", "", "after", 2600, 0.89),
+    ("HCC-XA-CHODON", "Trung tâm Phục vụ hành chính công xã Chợ Đồn", "one_stop", "commune", "", "after", 2300, 0.92),
+    ("HCC-XA-BANGTHANH", "Trung tâm Phục vụ hành chính công xã Bằng Thành", "one_stop", "commune", "", "after", 900,
+     0.85),
+    ("HCC-XA-NAMMAU", "Trung tâm Phục vụ hành chính công xã Nam Mẫu", "one_stop", "commune", "", "after", 800, 0.90),
+    ("BV-TINH", "Bệnh viện Đa khoa tỉnh", "health", "province", "Thành phố", "both", 45000, 0.82),
+    ("BV-BABE", "Trung tâm Y tế khu vực Ba Bể", "health", "province", "Ba Bể", "both", 9000, 0.78),
+    ("TH-DUCXUAN", "Trường Tiểu học Đức Xuân", "education", "commune", "Thành phố", "both", 900, 0.87),
+    ("TH-NAMMAU", "Trường Tiểu học Nam Mẫu", "education", "commune", "Ba Bể", "both", 260, 0.81),
+    ("TH-BOCBO", "Trường Tiểu học Bộc Bố", "education", "commune", "Pác Nặm", "both", 310, 0.76),
 )
+#: Units the demo agency account (the commune of Ba Bể) sees: its own today and those it took over.
+AGENCY_UNITS = ("HCC-XA-BABE", "HCC-XA-NAMMAU", "TH-NAMMAU", "MC-BABE", "MC-XA-NAMMAU")
 
 # Shares of respondents, deliberately unlike the population (too many women, too many Kinh), so weighting matters.
 GENDER = {"female": 0.60, "male": 0.39, "other": 0.01}
@@ -98,34 +111,42 @@ def quarter_of(day: date) -> Quarter:
 
 
 def seed(today: date | None = None, rng_seed: int = 2026) -> bool:
-    """Create the demo province if the database has no units yet. Returns whether anything was added."""
+    """Create the demo province if the database has no units yet. Returns whether anything was added.
+
+    Three quarterly campaigns up to today's, and one from the last quarter before the reform (with districts),
+    so that the reports show both the province of today and its history.
+    """
     if db.session.scalar(select(Unit.id).limit(1)) is not None:
         return False
     today = today or date.today()
     rng = np.random.default_rng(rng_seed)
     forms = questionnaires.load_directory()
     by_sector = {q.sector: q for q in forms.values()}
-    units = [
-        Unit(code=c, name=n, sector=s, level=lvl, district=d, default_locale=loc)
-        for c, n, s, lvl, d, loc, _, _ in UNITS
-    ]
-    db.session.add_all(units)
+    _levels()
+    units = {spec[0]: Unit(code=spec[0], name=spec[1], sector=spec[2], level=spec[3], area="", default_locale="vi")
+             for spec in UNITS}
+    db.session.add_all(units.values())
     current = quarter_of(today)
-    quarters = [current.previous().previous(), current.previous(), current]
+    recent = [current.previous().previous(), current.previous(), current]
+    history = [quarter_of(REFORM_DAY - timedelta(days=1))]
+    quarters = [q for q in history if q.end < recent[0].start] + recent
     for quarter in quarters:
         is_current = quarter == current
+        before_reform = quarter.end < REFORM_DAY
         campaign = Campaign(name=quarter.name, starts_on=quarter.start, ends_on=quarter.end,
                             status="open" if is_current else "closed")
         db.session.add(campaign)
-        for unit, spec in zip(units, UNITS, strict=True):
-            campaign.units.append(CampaignUnit(unit=unit, questionnaire_id=by_sector[unit.sector].id,
-                                               service_volume=spec[6], quota=_quota(spec[6])))
+        taking_part = [spec for spec in UNITS if spec[5] == "both" or (spec[5] == "before") == before_reform]
+        for spec in taking_part:
+            campaign.units.append(CampaignUnit(unit=units[spec[0]], questionnaire_id=by_sector[spec[2]].id,
+                                               service_volume=spec[6], quota=_quota(spec[6]),
+                                               area=spec[4] if before_reform else ""))
         db.session.flush()
         last_day = min(today, quarter.end)
-        drift = 0.02 * (quarters.index(quarter) - 1)
+        drift = 0.02 * (quarters.index(quarter) - len(quarters) + 2)
         elapsed = min(1.0, ((last_day - quarter.start).days + 1) / ((quarter.end - quarter.start).days + 1))
         rows = []
-        for link, spec in zip(campaign.units, UNITS, strict=True):
+        for link, spec in zip(campaign.units, taking_part, strict=True):
             # Closed campaigns reached 60–105 % of their quota; the open one is on course for its elapsed share.
             count = int((link.quota or 0) * elapsed * rng.uniform(0.6, 1.05))
             rows += [
@@ -133,11 +154,19 @@ def seed(today: date | None = None, rng_seed: int = 2026) -> bool:
                               quarter.start, last_day)
                 for _ in range(count)
             ]
-        db.session.execute(insert(Response), rows)
+        if rows:
+            db.session.execute(insert(Response), rows)
         save_margins(campaign.id, CENSUS_MARGINS, CENSUS_SOURCE)
     _users(units)
     db.session.commit()
     return True
+
+
+def _levels() -> None:
+    """The province's levels: the two tiers of today, and the district level its older campaigns used."""
+    existing = set(db.session.scalars(select(Level.code)))
+    db.session.add_all(Level(code=code, name=name, position=n) for n, (code, name) in enumerate(LEVELS, start=1)
+                       if code not in existing)
 
 
 def _quota(volume: int) -> int:
@@ -145,10 +174,10 @@ def _quota(volume: int) -> int:
     return int(np.ceil(volume / (1 + volume * 0.05**2)))
 
 
-def _users(units: list[Unit]) -> None:
+def _users(units: dict[str, Unit]) -> None:
     admin = User(email="admin@demo.local", name="Sở Nội vụ (demo)", role="province_admin")
-    agency = User(email="agency@demo.local", name="UBND huyện Ba Bể (demo)", role="agency",
-                  units=[u for u in units if u.district == "Ba Bể"])
+    agency = User(email="agency@demo.local", name="UBND xã Ba Bể (demo)", role="agency",
+                  units=[units[code] for code in AGENCY_UNITS])
     for user in (admin, agency):
         user.set_password(DEMO_PASSWORDS[user.email])
     db.session.add_all([admin, agency])

@@ -21,7 +21,6 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from .extensions import db
 
 SECTORS = ("one_stop", "health", "education")
-LEVELS = ("province", "district", "commune")
 CHANNELS = ("kiosk", "qr")
 CAMPAIGN_STATUSES = ("draft", "open", "closed")
 ROLES = ("province_admin", "agency", "translator")
@@ -45,12 +44,28 @@ class Unit(db.Model):
     code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     sector: Mapped[str] = mapped_column(String(20))
-    level: Mapped[str] = mapped_column(String(20))
-    district: Mapped[str] = mapped_column(String(100), default="")
+    level: Mapped[str] = mapped_column(String(20))  # a code of the ``levels`` table
+    # The unit's grouping today (a district before the 2025 reform, an area or nothing after it); a unit joining
+    # a campaign takes it as that campaign's grouping, so later edits leave earlier campaigns' reports alone.
+    area: Mapped[str] = mapped_column(String(100), default="")
     default_locale: Mapped[str] = mapped_column(String(16), default="vi")
 
     def __repr__(self) -> str:
         return f"<Unit {self.code}>"
+
+
+class Level(db.Model):
+    """An administrative level a province places units at (since 1 July 2025: province and commune).
+
+    Levels are data, not code: a province lists its own, and a level no unit uses any more (a district, after the
+    reform) stays listed for the campaigns that had it.
+    """
+
+    __tablename__ = "levels"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    position: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Campaign(db.Model):
@@ -83,8 +98,14 @@ class CampaignUnit(db.Model):
     quota: Mapped[int | None] = mapped_column(Integer, nullable=True)
     token: Mapped[str] = mapped_column(String(40), unique=True, default=new_token)
     receipt_codes_required: Mapped[bool] = mapped_column(Boolean, default=False)
+    area: Mapped[str] = mapped_column(String(100), default="")  # the unit's grouping in this campaign's reports
     campaign: Mapped[Campaign] = relationship(back_populates="units")
     unit: Mapped[Unit] = relationship()
+
+    def __init__(self, **values: Any) -> None:
+        if "area" not in values and values.get("unit") is not None:
+            values["area"] = values["unit"].area  # joining a campaign, the unit brings today's grouping
+        super().__init__(**values)
 
 
 class ReceiptCode(db.Model):
@@ -183,3 +204,28 @@ class User(UserMixin, db.Model):
 
     def can_see_unit(self, unit_id: int) -> bool:
         return self.is_admin or any(unit.id == unit_id for unit in self.units)
+
+
+class KioskDevice(db.Model):
+    """A kiosk browser's last heartbeat: a random id it keeps itself and how many answers wait in its outbox.
+
+    Nothing here identifies a person or a network address; it tells the province which kiosk went quiet.
+    """
+
+    __tablename__ = "kiosk_devices"
+    __table_args__ = (UniqueConstraint("unit_id", "device_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"), index=True)
+    device_id: Mapped[str] = mapped_column(String(40))
+    first_seen: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    unsent: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class AlertNotice(db.Model):
+    """An alert that was e-mailed: its key (kind, campaign, unit or kiosk) makes each alert go out once."""
+
+    __tablename__ = "alert_notices"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(120), unique=True)
+    sent_on: Mapped[date] = mapped_column(Date)

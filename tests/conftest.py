@@ -109,7 +109,7 @@ def campaign_unit(app: Flask) -> dict[str, object]:
     """One open campaign (covering today) with one one-stop shop; returns plain ids and the token."""
     with app.app_context():
         unit = Unit(code="MC-TEST", name="Bộ phận Một cửa thử nghiệm", sector="one_stop", level="district",
-                    district="Ba Bể", default_locale="vi")
+                    area="Ba Bể", default_locale="vi")
         today = date.today()
         campaign = Campaign(name="Khảo sát Quý thử", starts_on=today - timedelta(days=30),
                             ends_on=today + timedelta(days=30), status="open")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
@@ -14,8 +14,10 @@ from wtforms import SelectChoice
 
 from ..auth.access import admin_required, staff_required, visible_unit_ids
 from ..extensions import db
+from ..kiosk_health import kiosk_states
 from ..models import SECTORS, Campaign, CampaignUnit, ReceiptCode, Response, Unit, utcnow
 from ..questionnaire_registry import registry
+from ..survey.submission import province_today
 from .forms import CampaignForm, PlannerForm, ReceiptCodesForm, SaveQuotasForm
 from .planner import plan_quotas
 from .routes import bp, campaign_or_404, kiosk_url, qr_url, visible_links
@@ -78,7 +80,7 @@ def _save_units(form: CampaignForm, campaign: Campaign, units_by_id: dict[int, U
                 campaign.units.remove(link)
             continue
         if link is None:
-            link = CampaignUnit(unit=unit)
+            link = CampaignUnit(unit=unit, area=unit.area)  # the grouping this campaign's reports keep
             campaign.units.append(link)
         link.questionnaire_id = form.questionnaire_field(unit.sector).data
         link.service_volume = int(row.service_volume.data.strip())
@@ -135,9 +137,32 @@ def campaign(campaign_id: int) -> str:
         select(ReceiptCode.campaign_unit_id, func.count()).where(
             ReceiptCode.campaign_unit_id.in_([link.id for link in links]), ReceiptCode.used.is_(False))
         .group_by(ReceiptCode.campaign_unit_id)).all())
+    kiosks = kiosk_states([link.unit_id for link in links], utcnow(), current_app.config)
     return render_template("admin/campaign.html", campaign=campaign, links=links, unused=unused,
                            kiosk_url=kiosk_url, qr_url=qr_url, codes_form=ReceiptCodesForm(),
-                           questionnaires=registry())
+                           questionnaires=registry(), kiosks=kiosks,
+                           unit_names={link.unit_id: link.unit.name for link in links},
+                           silent_minutes=current_app.config.get("KIOSK_SILENT_MINUTES", 30))
+
+
+@bp.route("/campaigns/<int:campaign_id>/confirm-open")
+@admin_required
+def campaign_confirm_open(campaign_id: int) -> str:
+    return _confirm(campaign_id, "open")
+
+
+@bp.route("/campaigns/<int:campaign_id>/confirm-close")
+@admin_required
+def campaign_confirm_close(campaign_id: int) -> str:
+    return _confirm(campaign_id, "close")
+
+
+def _confirm(campaign_id: int, action: str) -> str:
+    """Before opening or closing: what will happen, and a button that does it (the POST routes below)."""
+    campaign = campaign_or_404(campaign_id)
+    today = province_today()
+    return render_template("admin/campaign_confirm.html", campaign=campaign, action=action, today=today,
+                           units=len(campaign.units))
 
 
 @bp.route("/campaigns/<int:campaign_id>/open", methods=["POST"])

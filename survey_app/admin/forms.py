@@ -21,7 +21,7 @@ from wtforms import (
     SelectMultipleField,
     StringField,
 )
-from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..models import SECTORS
@@ -129,9 +129,22 @@ class UnitForm(FlaskForm):
                                                Length(max=200, message=_l("Use at most 200 characters"))])
     sector = SelectField(_l("Sector"))
     level = SelectField(_l("Level"))
-    district = StringField(_l("District"), validators=[Optional(), Length(max=100, message=_l(
+    area = StringField(_l("Area"), validators=[Optional(), Length(max=100, message=_l(
         "Use at most 100 characters"))])
     default_locale = SelectField(_l("Default language"))
+
+
+class LevelForm(FlaskForm):
+    """A level the province places units at: a short code (used in CSV files) and its name."""
+
+    code = StringField(_l("Code"), validators=[
+        DataRequired(_l("Enter the level code")),
+        Regexp(r"^[a-z0-9_]{1,20}$", message=_l("Use 1 to 20 lower-case letters, digits or _, e.g. commune"))])
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the level name")),
+                                               Length(max=100, message=_l("Use at most 100 characters"))])
+    position = IntegerField(_l("Position in lists"), default=1, validators=[
+        InputRequired(_l("Enter a number between 1 and 99")),
+        NumberRange(1, 99, _l("Enter a number between 1 and 99"))])
 
 
 class ImportForm(FlaskForm):

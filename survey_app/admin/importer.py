@@ -1,6 +1,6 @@
 """Reading the unit list from CSV: every problem is found and reported, or the whole file is accepted.
 
-Columns (header line, any order, names case-insensitive): ``code, name, sector, level, district,
+Columns (header line, any order, names case-insensitive): ``code, name, sector, level, area,
 default_language, service_volume``. Each problem names its line and column and says how to fix it, e.g.
 "Line 4, column sector: use one_stop, health or education". Files saved by Excel work: a UTF-8 byte-order mark
 and semicolon separators are accepted.
@@ -16,10 +16,12 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from ..models import LEVELS, SECTORS
+from ..models import SECTORS
 
-COLUMNS = ("code", "name", "sector", "level", "district", "default_language", "service_volume")
-LIMITS = {"code": 40, "name": 200, "district": 100}
+COLUMNS = ("code", "name", "sector", "level", "area", "default_language", "service_volume")
+#: Headers of older files, read as today's column (``district`` was the grouping before the 2025 reform).
+ALIASES = {"district": "area"}
+LIMITS = {"code": 40, "name": 200, "area": 100}
 
 
 @dataclass(frozen=True)
@@ -29,7 +31,7 @@ class UnitRow:
     name: str
     sector: str
     level: str
-    district: str
+    area: str
     default_locale: str
     service_volume: int | None
 
@@ -54,6 +56,7 @@ class ImportRules:
     """What the file is checked against besides its own content."""
 
     locales: Collection[str]
+    levels: Collection[str]
     volume_required: bool = False
     sectors_available: Collection[str] = SECTORS
     locked_sectors: Mapping[str, str] = field(default_factory=dict)  # unit code → sector it must keep
@@ -86,6 +89,7 @@ def read_units_csv(data: bytes, rules: ImportRules) -> tuple[list[UnitRow], list
     header = [name.strip().lower() for name in next(iter(reader), [])]
     if reader.broken_line is not None:
         return [], [_unreadable(reader.broken_line)]
+    header = [ALIASES.get(name, name) if ALIASES.get(name) not in header else name for name in header]
     if not any(header):
         return [], [ImportProblem(None, None, _("The file is empty. Add a header line and one line per unit."))]
     missing = [name for name in COLUMNS if name not in header]
@@ -170,13 +174,13 @@ def _check_row(line: int, record: dict[str, str], rules: ImportRules) -> tuple[U
         volume = int(text)
     elif text or rules.volume_required:
         problem("service_volume", _("enter the number of services in the period, a whole number of at least 0"))
-    row = UnitRow(line, record["code"], record["name"], sector, level, record["district"], locale, volume)
+    row = UnitRow(line, record["code"], record["name"], sector, level, record["area"], locale, volume)
     return row, problems
 
 
 def _check_choices(record: dict[str, str], rules: ImportRules,
                    problem: Callable[[str, str], None]) -> tuple[str, str, str]:
-    """Sector, level and language: each one of a fixed list."""
+    """Sector, level and language: each one of the lists the province has."""
     sector, level = record["sector"].lower(), record["level"].lower()
     if sector not in SECTORS:
         problem("sector", one_of(SECTORS))
@@ -185,8 +189,8 @@ def _check_choices(record: dict[str, str], rules: ImportRules,
     elif rules.locked_sectors.get(record["code"], sector) != sector:
         problem("sector", _("this unit takes part in a campaign as %(sector)s: keep that sector",
                             sector=rules.locked_sectors[record["code"]]))
-    if level not in LEVELS:
-        problem("level", one_of(LEVELS))
+    if level not in rules.levels:
+        problem("level", one_of(rules.levels))
     known = {code.lower(): code for code in rules.locales}
     locale = known.get((record["default_language"] or "vi").lower().replace("-", "_"), "")
     if not locale:

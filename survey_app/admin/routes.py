@@ -14,13 +14,13 @@ from sqlalchemy import select
 
 from ..auth.access import visible_unit_ids
 from ..extensions import db
+from ..levels import level_name
 from ..models import Campaign, CampaignUnit
 
 bp = Blueprint("admin", __name__)
 
 STATUS_LABELS = {"draft": _l("Draft"), "open": _l("Open"), "closed": _l("Closed")}
 SECTOR_LABELS = {"one_stop": _l("One-stop shop"), "health": _l("Health"), "education": _l("Education")}
-LEVEL_LABELS = {"province": _l("Province"), "district": _l("District"), "commune": _l("Commune")}
 
 
 @bp.app_template_global()
@@ -35,7 +35,7 @@ def sector_label(sector: str) -> str:
 
 @bp.app_template_global()
 def level_label(level: str) -> str:
-    return str(LEVEL_LABELS.get(level, level))
+    return level_name(level)
 
 
 def visible_links(campaign: Campaign) -> list[CampaignUnit]:

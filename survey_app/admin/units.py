@@ -11,11 +11,12 @@ from wtforms import SelectChoice
 from ..auth.access import admin_required
 from ..extensions import db
 from ..i18n import available_locales, language_name
-from ..models import LEVELS, SECTORS, Campaign, CampaignUnit, Unit
+from ..levels import level_name, level_names
+from ..models import SECTORS, Campaign, CampaignUnit, Unit
 from ..questionnaire_registry import registry
 from .forms import ImportForm, UnitForm
 from .importer import COLUMNS, ImportProblem, ImportRules, UnitRow, read_units_csv
-from .routes import bp, level_label, sector_label
+from .routes import bp, sector_label
 
 
 def _locked_sectors() -> dict[str, str]:
@@ -35,7 +36,10 @@ def units() -> str:
 def _unit_form(unit: Unit | None) -> UnitForm:
     form = UnitForm(obj=unit)
     form.sector.choices = [SelectChoice(code, sector_label(code)) for code in SECTORS]
-    form.level.choices = [SelectChoice(code, level_label(code)) for code in LEVELS]
+    levels = list(level_names())
+    if unit is not None and unit.level not in levels:  # a level retired since (a district): the unit may keep it
+        levels.append(unit.level)
+    form.level.choices = [SelectChoice(code, level_name(code)) for code in levels]
     form.default_locale.choices = [SelectChoice(code, language_name(code)) for code in available_locales()]
     return form
 
@@ -54,7 +58,7 @@ def _edit(unit: Unit | None) -> str | WerkzeugResponse:
             target = unit or Unit()
             target.code, target.name = code, form.name.data.strip()
             target.sector, target.level = form.sector.data, form.level.data
-            target.district, target.default_locale = (form.district.data or "").strip(), form.default_locale.data
+            target.area, target.default_locale = (form.area.data or "").strip(), form.default_locale.data
             db.session.add(target)
             db.session.commit()
             flash(_("Unit saved."), "info")
@@ -90,14 +94,14 @@ def _store(rows: list[UnitRow], campaign: Campaign | None) -> None:
     for row in rows:
         unit = existing.get(row.code) or Unit(code=row.code)
         unit.name, unit.sector, unit.level = row.name, row.sector, row.level
-        unit.district, unit.default_locale = row.district, row.default_locale
+        unit.area, unit.default_locale = row.area, row.default_locale
         db.session.add(unit)
         if campaign is not None and row.service_volume is not None:
             link = links.get(row.code)
             if link is None:
                 link = CampaignUnit(unit=unit, questionnaire_id=_questionnaire_for(campaign, row.sector))
                 campaign.units.append(link)
-            link.service_volume = row.service_volume
+            link.service_volume, link.area = row.service_volume, row.area
 
 
 @bp.route("/units/import", methods=["GET", "POST"])
@@ -112,7 +116,7 @@ def units_import() -> str | WerkzeugResponse:
     if form.validate_on_submit():
         campaign = db.session.get(Campaign, int(form.campaign.data)) if form.campaign.data else None
         rules = ImportRules(
-            locales=available_locales(), volume_required=campaign is not None,
+            locales=available_locales(), levels=list(level_names()), volume_required=campaign is not None,
             sectors_available={q.sector for q in registry().values()} if campaign else SECTORS,
             locked_sectors=_locked_sectors())
         rows, problems = read_units_csv(form.file.data.read(), rules)
@@ -123,4 +127,4 @@ def units_import() -> str | WerkzeugResponse:
             flash(_("%(count)d units imported.", count=len(rows)), "info")
             return redirect(url_for("admin.campaign", campaign_id=campaign.id) if campaign else url_for("admin.units"))
     return render_template("admin/units_import.html", form=form, problems=problems, columns=COLUMNS,
-                           sectors=SECTORS, levels=LEVELS, locales=available_locales())
+                           sectors=SECTORS, levels=list(level_names()), locales=available_locales())

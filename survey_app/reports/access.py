@@ -2,7 +2,7 @@
 
 The rule is one sentence: a province administrator opens everything; an agency user opens the reports of its
 own units and nothing that shows another unit's figures. So for an agency user the campaign page lists only its
-own units' rows; the province-wide tables, charts and PDF (sectors, districts, trend, ranking charts) and the
+own units' rows; the province-wide tables, charts and PDF (sectors, areas, trend, ranking charts) and the
 raw responses answer 403; and a unit or campaign it has no part in answers 404, as if it did not exist.
 """
 

@@ -25,12 +25,12 @@ from .table import SECTORS, Table, hidden
 from .unit_tables import LIKERT_KEYS
 
 MIN_HEIGHT_INCHES = 3.2
-PROVINCE_KINDS = ("sectors", "units", "districts", "trend")
+PROVINCE_KINDS = ("sectors", "units", "areas", "trend")
 UNIT_KINDS = ("dimensions", "items", "trend")
 ALT_TEXTS = {
     "sectors": _l("Chart of the satisfaction rate of each sector with its confidence interval and target."),
     "units": _l("Chart of the satisfaction rate of each unit with its confidence interval and target."),
-    "districts": _l("Chart of the satisfaction rate of each district with its confidence interval and target."),
+    "areas": _l("Chart of the satisfaction rate of each area with its confidence interval and target."),
     "trend": _l("Chart of the satisfaction rate with its confidence interval in this campaign and the earlier "
                 "ones, against the target."),
     "dimensions": _l("Chart of the share of satisfied answers in each dimension of the service."),
@@ -118,8 +118,8 @@ def _province_figure(campaign: Campaign, kind: str) -> Figure:
                                    ylabel=_("Satisfaction rate"))
     if kind == "units":
         frame = frame.sort_values(["sector", "name"]).assign(label=frame["name"])
-    elif kind == "districts":
-        frame = frame.assign(label=[f"{d} – {s}" for d, s in zip(frame["district"], sectors, strict=True)])
+    elif kind == "areas":
+        frame = frame.assign(label=[f"{d} – {s}" for d, s in zip(frame["area"], sectors, strict=True)])
     else:
         frame = frame.assign(label=sectors)
     return _rates_chart(frame, label="label", title=str(table.title),

@@ -35,7 +35,7 @@ DESIGN_WEIGHT = "design_weight"
 CALIBRATED = "raked_on_"
 #: Columns of the stratified design of the reports: the unit, and its service volume for the FPC.
 STRATUM, STRATUM_SIZE = "stratum", "stratum_size"
-UNIT_COLUMNS = ("unit_id", "code", "name", "sector", "level", "district", "questionnaire_id", "service_volume",
+UNIT_COLUMNS = ("unit_id", "code", "name", "sector", "level", "area", "questionnaire_id", "service_volume",
                 "target")
 
 
@@ -130,7 +130,7 @@ def design_strata(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
 def campaign_units(campaign_id: int) -> pd.DataFrame:
     """Every unit of the campaign (also those without a response yet), with its questionnaire's target."""
     rows = db.session.execute(
-        select(Unit.id, Unit.code, Unit.name, Unit.sector, Unit.level, Unit.district,
+        select(Unit.id, Unit.code, Unit.name, Unit.sector, Unit.level, CampaignUnit.area,
                CampaignUnit.questionnaire_id, CampaignUnit.service_volume)
         .join(CampaignUnit, CampaignUnit.unit_id == Unit.id)
         .where(CampaignUnit.campaign_id == campaign_id)

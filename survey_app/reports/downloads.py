@@ -50,8 +50,8 @@ def _table_download(table: Table, fmt: str, stem: str) -> Response:
 @admin_required
 def campaign_chart(campaign_id: int, kind: str) -> Response:
     found = campaign_or_404(campaign_id)
-    if kind not in charts.PROVINCE_KINDS:
-        abort(404)
+    if kind not in charts.PROVINCE_KINDS or kind not in province_report(found).tables():
+        abort(404)  # e.g. areas, for a campaign whose units have none (two tiers since 2025)
     return _image(charts.province_chart(found, kind))
 
 
@@ -113,7 +113,7 @@ def unit_workbook(campaign_id: int, unit_id: int) -> Response:
 def campaign_pdf(campaign_id: int) -> Response:
     found = campaign_or_404(campaign_id)
     report = province_report(found)
-    images = {kind: charts.province_chart(found, kind) for kind in charts.PROVINCE_KINDS}
+    images = {kind: charts.province_chart(found, kind) for kind in charts.PROVINCE_KINDS if kind in report.tables()}
     content = pdf.province_pdf(report, str(METHOD_PROVINCE), images)
     return _download(content, "application/pdf", f"campaign-{found.id}-province.pdf")
 

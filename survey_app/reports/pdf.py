@@ -19,7 +19,8 @@ from fpdf.fonts import FontFace
 from PIL import Image
 
 from ..i18n import current_locale_code
-from ..models import utcnow
+from ..models import Campaign, utcnow
+from .provisional import provisional_note
 from .report import ProvinceReport, UnitReport
 from .table import Table, display_rows
 
@@ -102,9 +103,16 @@ class ReportPDF(FPDF):
         self.ln(2)
 
 
+def _provisional(pdf: ReportPDF, campaign: Campaign) -> None:
+    note = provisional_note(campaign)
+    if note:
+        pdf.heading(note)
+
+
 def province_pdf(report: ProvinceReport, method: str, images: Mapping[str, bytes]) -> bytes:
     """The whole province view: every table, with its chart above it."""
     pdf = ReportPDF(_("Report: %(campaign)s", campaign=report.campaign.name), orientation="L")
+    _provisional(pdf, report.campaign)
     pdf.paragraph(method)
     pdf.paragraph(_("Groups with fewer than 5 respondents are not shown."))
     for name, table in report.tables().items():
@@ -118,6 +126,7 @@ def unit_pdf(report: UnitReport, method: str, images: Mapping[str, bytes]) -> by
     """One unit's report: overall rate, dimensions, items, yes/no questions, trend and visible comments."""
     title = f"{report.unit['name']} – {report.campaign.name}"
     pdf = ReportPDF(title)
+    _provisional(pdf, report.campaign)
     pdf.paragraph(method)
     tables = report.tables()
     for name in ("summary", "dimensions", "items", "shares", "trend"):

@@ -41,14 +41,14 @@ class ProvinceReport:
     campaign: Campaign
     units: Table
     sectors: Table | None
-    districts: Table | None
+    areas: Table | None
     trend: Table | None
     change: Table | None = None
     drivers: Table | None = None
     methods: Table | None = None
 
     def tables(self) -> dict[str, Table]:
-        found = (self.sectors, self.units, self.districts, self.trend, self.change, self.drivers, self.methods)
+        found = (self.sectors, self.units, self.areas, self.trend, self.change, self.drivers, self.methods)
         return {t.name: t for t in found if t is not None}
 
 
@@ -80,10 +80,11 @@ def province_report(campaign: Campaign, unit_ids: Iterable[int] | None = None,
                     sort: str | None = None) -> ProvinceReport:
     """The province view; ``unit_ids`` (an agency's units) narrows it to those units' own rows, without rank."""
     data = campaign_data(campaign.id)
+    grouped = bool((data.units["area"] != "").any())  # no area column for a campaign whose units have none
     columns = [Column("name", _l("Unit"), "unit", True), Column("sector", _l("Sector"), "sector", True),
-               Column("district", _l("District"), "text", True), *RATE_COLUMNS]
+               *([Column("area", _l("Area"), "text", True)] if grouped else []), *RATE_COLUMNS]
     if unit_ids is None:  # a rank compares with other units' results: the province's view only
-        columns.insert(3, Column("rank", _l("Rank in sector"), "rank", True))
+        columns.insert(3 if grouped else 2, Column("rank", _l("Rank in sector"), "rank", True))
     unit_frame, sort_key = tables.sort_table(tables.unit_rates(data, unit_ids), sort,
                                              [c.key for c in columns if c.sortable], UNIT_SORT_DEFAULT)
     units = Table("units", _l("Units"), tuple(columns), unit_frame, sort=sort_key)
@@ -91,12 +92,12 @@ def province_report(campaign: Campaign, unit_ids: Iterable[int] | None = None,
         return ProvinceReport(campaign, units, None, None, None)
     sectors = Table("sectors", _l("Sectors"), (Column("sector", _l("Sector"), "sector"), *RATE_COLUMNS),
                     tables.sector_rates(data), caption=findings.weighting_caption(data))
-    districts = Table("districts", _l("Districts"),
-                      (Column("district", _l("District")), Column("sector", _l("Sector"), "sector"), *RATE_COLUMNS),
-                      tables.district_rates(data))
+    grouped = tables.area_rates(data)  # empty for a campaign whose units have no grouping (two tiers, no areas)
+    areas = Table("areas", _l("Areas"), (Column("area", _l("Area")), Column("sector", _l("Sector"), "sector"),
+                                         *RATE_COLUMNS), grouped) if len(grouped) else None
     trend = Table("trend", _l("Trend"), (Column("campaign", _l("Campaign")), Column("sector", _l("Sector"), "sector"),
                                         *RATE_COLUMNS), tables.sector_trend(campaign))
-    return ProvinceReport(campaign, units, sectors, districts, trend, findings.change_table(campaign),
+    return ProvinceReport(campaign, units, sectors, areas, trend, findings.change_table(campaign),
                           findings.drivers_table(data), findings.methods_table(data))
 
 

@@ -57,14 +57,16 @@ def sector_rates_with(data: CampaignData, weight: str) -> pd.DataFrame:
     return _fill_empty(sectors.merge(rates.drop(columns=["target"], errors="ignore"), on="sector", how="left"))
 
 
-def district_rates(data: CampaignData) -> pd.DataFrame:
-    """Design-weighted overall satisfaction per district and sector (targets differ between sectors)."""
-    pairs = data.units[["district", "sector"]].drop_duplicates().sort_values(["sector", "district"])
+def area_rates(data: CampaignData) -> pd.DataFrame:
+    """Design-weighted overall satisfaction per area (a district before the 2025 reform) and sector (targets
+    differ between sectors). Units without an area are left out; a campaign with none gives an empty table."""
+    grouped = data.units[data.units["area"] != ""]
+    pairs = grouped[["area", "sector"]].drop_duplicates().sort_values(["sector", "area"])
     targets = sector_targets()
     pairs["target"] = pairs["sector"].map(targets)
-    goal = {(d, s): targets[s] for d, s in zip(pairs["district"], pairs["sector"], strict=True)}
-    rates = _rates(data, ["district", "sector"], goal)
-    table = pairs.merge(rates.drop(columns=["target"], errors="ignore"), on=["district", "sector"], how="left")
+    goal = {(d, s): targets[s] for d, s in zip(pairs["area"], pairs["sector"], strict=True)}
+    rates = _rates(data, ["area", "sector"], goal)
+    table = pairs.merge(rates.drop(columns=["target"], errors="ignore"), on=["area", "sector"], how="left")
     return _fill_empty(table).reset_index(drop=True)
 
 

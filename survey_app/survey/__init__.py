@@ -13,6 +13,7 @@ The contract a client (browser, load test, offline queue) relies on:
   unknown token. ``429``: too many submissions (``SUBMIT_RATE_LIMIT``) from one client.
 """
 
+from . import heartbeat  # noqa: F401  (registers the kiosk heartbeat route)
 from .routes import bp
 
 __all__ = ["bp"]

@@ -34,7 +34,7 @@ class World:
 @pytest.fixture
 def world(app: Flask, campaign_unit: dict[str, Any], make_user: Any) -> World:
     with app.app_context():
-        unit_b = Unit(code="BV-B", name="Bệnh viện B", sector="health", level="district", district="Chợ Đồn",
+        unit_b = Unit(code="BV-B", name="Bệnh viện B", sector="health", level="district", area="Chợ Đồn",
                       default_locale="vi")
         campaign = db.session.get(Campaign, campaign_unit["campaign_id"])
         link_b = CampaignUnit(campaign=campaign, unit=unit_b, questionnaire_id="health", service_volume=5000,

@@ -146,3 +146,21 @@ def test_public_base_url_is_used_for_links(app: Flask, admin_client: FlaskClient
     app.config["PUBLIC_BASE_URL"] = "https://khaosat.tinh.gov.vn/"
     page = text(admin_client.get(f"/admin/campaigns/{world.campaign}"))
     assert f"https://khaosat.tinh.gov.vn/s/{world.token_a}" in page
+
+
+def test_closing_and_opening_ask_first_and_say_what_will_happen(app: Flask, admin_client: FlaskClient,
+                                                                world: World) -> None:
+    campaign_page = text(admin_client.get(f"/admin/campaigns/{world.campaign}"))
+    assert f'href="/admin/campaigns/{world.campaign}/confirm-close"' in campaign_page
+    assert f'action="/admin/campaigns/{world.campaign}/close"' not in campaign_page  # no one-click close
+    confirm = text(admin_client.get(f"/admin/campaigns/{world.campaign}/confirm-close"))
+    assert "will see that the survey has ended" in confirm and "Answers stop being counted at once" in confirm
+    assert f'action="/admin/campaigns/{world.campaign}/close"' in confirm
+    with app.app_context():
+        assert db.session.get(Campaign, world.campaign).status == "open"  # looking changes nothing
+    post(admin_client, f"/admin/campaigns/{world.campaign}/close")
+    assert f'href="/admin/campaigns/{world.campaign}/confirm-open"' in text(
+        admin_client.get(f"/admin/campaigns/{world.campaign}"))
+    reopen = text(admin_client.get(f"/admin/campaigns/{world.campaign}/confirm-open"))
+    assert "will see its questionnaire" in reopen and "counted in this campaign until" in reopen
+    assert f'action="/admin/campaigns/{world.campaign}/open"' in reopen

@@ -15,15 +15,15 @@ from werkzeug.test import TestResponse
 
 from survey_app.extensions import db
 from survey_app.i18n import available_locales
-from survey_app.models import Campaign, CampaignUnit, Unit
+from survey_app.models import Campaign, CampaignUnit, Level, Unit
 from tests.admin.conftest import World
 from tests.staff import post, text
 
-HEADER = "code,name,sector,level,district,default_language,service_volume\n"
+HEADER = "code,name,sector,level,area,default_language,service_volume\n"
 GOOD = HEADER + (
     "MC-NAMMAU,Bộ phận Một cửa xã Nam Mẫu,one_stop,commune,Ba Bể,vi,420\n"
-    'TH-DUCXUAN,"Trường Tiểu học Đức Xuân, cơ sở 1",education,district,Thành phố,en,900\n'
-    "MC-TEST,Bộ phận Một cửa (tên mới),one_stop,district,Ba Bể,,\n"
+    'TH-DUCXUAN,"Trường Tiểu học Đức Xuân, cơ sở 1",education,commune,Thành phố,en,900\n'
+    "MC-TEST,Bộ phận Một cửa (tên mới),one_stop,province,Ba Bể,,\n"
 )
 
 
@@ -35,7 +35,7 @@ def upload(client: FlaskClient, content: str | bytes, campaign: str = "") -> Tes
 
 def units(app: Flask) -> dict[str, tuple[str, str, str, str, str]]:
     with app.app_context():
-        return {u.code: (u.name, u.sector, u.level, u.district, u.default_locale) for u in db.session.query(Unit)}
+        return {u.code: (u.name, u.sector, u.level, u.area, u.default_locale) for u in db.session.query(Unit)}
 
 
 def test_import_adds_new_units_and_updates_existing_ones(app: Flask, admin_client: FlaskClient,
@@ -44,7 +44,7 @@ def test_import_adds_new_units_and_updates_existing_ones(app: Flask, admin_clien
     assert response.status_code == 302 and response.headers["Location"] == "/admin/units"
     stored = units(app)
     assert stored["MC-NAMMAU"] == ("Bộ phận Một cửa xã Nam Mẫu", "one_stop", "commune", "Ba Bể", "vi")
-    assert stored["TH-DUCXUAN"] == ("Trường Tiểu học Đức Xuân, cơ sở 1", "education", "district", "Thành phố", "en")
+    assert stored["TH-DUCXUAN"] == ("Trường Tiểu học Đức Xuân, cơ sở 1", "education", "commune", "Thành phố", "en")
     assert stored["MC-TEST"][0] == "Bộ phận Một cửa (tên mới)" and stored["MC-TEST"][4] == "vi"
     assert len(stored) == 4
     assert "3 units imported." in text(admin_client.get("/admin/units"))
@@ -60,7 +60,7 @@ def test_excel_file_with_byte_order_mark_and_semicolons(app: Flask, admin_client
 @pytest.mark.parametrize(("content", "problems"), [
     (HEADER + "MC-A,Một cửa A,one_stop,commune,Ba Bể,vi,10\nMC-B,Một cửa B,hospital,commune,Ba Bể,vi,10\n",
      ["Line 3, column sector: use one_stop, health or education"]),
-    (HEADER + "MC-A,Một cửa A,one_stop,village,,vi,10\n", ["Line 2, column level: use province, district or commune"]),
+    (HEADER + "MC-A,Một cửa A,one_stop,village,,vi,10\n", ["Line 2, column level: use province or commune"]),
     (HEADER + "MC-A,Một cửa A,one_stop,commune,,vi,lots\n",
      ["Line 2, column service_volume: enter the number of services in the period, a whole number of at least 0"]),
     (HEADER + ",,one_stop,commune,,vi,1\n", ["Line 2, column code: enter the unit code",
@@ -69,7 +69,7 @@ def test_excel_file_with_byte_order_mark_and_semicolons(app: Flask, admin_client
      ["Line 3, column code: the code MC-A is already on line 2"]),
     (HEADER + "MC-A,A,one_stop,commune,,vi\n", ["Line 2: this line has 6 values; the header has 7"]),
     ("code,name,sector,level\nMC-A,A,one_stop,commune\n",
-     ["Line 1, column district: add this column to the header line",
+     ["Line 1, column area: add this column to the header line",
       "Line 1, column default_language: add this column to the header line",
       "Line 1, column service_volume: add this column to the header line"]),
     (HEADER + "MC-TEST,Một cửa,health,commune,,vi,1\n",
@@ -133,8 +133,8 @@ def test_import_into_a_campaign_needs_every_volume(app: Flask, admin_client: Fla
 
 
 def _unit_form(**changes: Any) -> dict[str, Any]:
-    data = {"code": "MC-TEST", "name": "Một cửa thử nghiệm", "sector": "one_stop", "level": "district",
-            "district": "Ba Bể", "default_locale": "en"}
+    data = {"code": "MC-TEST", "name": "Một cửa thử nghiệm", "sector": "one_stop", "level": "province",
+            "area": "Ba Bể", "default_locale": "en"}
     data.update(changes)
     return data
 
@@ -143,7 +143,7 @@ def test_edit_unit(app: Flask, admin_client: FlaskClient, world: World) -> None:
     assert 'value="MC-TEST"' in text(admin_client.get(f"/admin/units/{world.unit_a}"))
     response = post(admin_client, f"/admin/units/{world.unit_a}", _unit_form())
     assert response.status_code == 302
-    assert units(app)["MC-TEST"] == ("Một cửa thử nghiệm", "one_stop", "district", "Ba Bể", "en")
+    assert units(app)["MC-TEST"] == ("Một cửa thử nghiệm", "one_stop", "province", "Ba Bể", "en")
 
 
 @pytest.mark.parametrize(("changes", "error"), [
@@ -164,3 +164,52 @@ def test_add_a_unit(app: Flask, admin_client: FlaskClient, world: World) -> None
     response = post(admin_client, "/admin/units/new", _unit_form(code="TH-MOI", sector="education", level="commune"))
     assert response.status_code == 302
     assert units(app)["TH-MOI"] == ("Một cửa thử nghiệm", "education", "commune", "Ba Bể", "en")
+
+
+def test_a_file_from_before_the_reform_reads_its_district_column_as_the_area(app: Flask, admin_client: FlaskClient,
+                                                                           world: World) -> None:
+    old = GOOD.replace(",area,", ",district,")
+    assert upload(admin_client, old).status_code == 302
+    assert units(app)["MC-NAMMAU"][3] == "Ba Bể"
+
+
+def test_levels_are_the_provinces_own(app: Flask, admin_client: FlaskClient, world: World) -> None:
+    page = text(admin_client.get("/admin/levels"))
+    assert "Cấp tỉnh" in page and "Cấp xã" in page and "Cấp huyện" not in page  # two tiers on a new database
+    assert post(admin_client, "/admin/levels", {"code": "ward", "name": "Phường", "position": "3"}).status_code == 302
+    assert upload(admin_client, HEADER + "PH-A,Một cửa phường A,one_stop,ward,,vi,\n").status_code == 302
+    assert units(app)["PH-A"][2] == "ward"
+    refused = text(upload(admin_client, HEADER + "MC-B,Một cửa B,one_stop,district,,vi,\n"))
+    assert "Line 2, column level: use province, commune or ward" in refused
+    assert "Phường" in text(admin_client.get("/admin/units"))
+
+
+def test_a_level_in_use_cannot_be_removed(app: Flask, admin_client: FlaskClient, world: World) -> None:
+    admin_client.get("/admin/levels")
+    with app.app_context():
+        db.session.add(Level(code="hamlet", name="Thôn", position=9))
+        db.session.get(Unit, world.unit_a).level = "province"
+        db.session.commit()
+    page = text(post(admin_client, "/admin/levels/delete", {"code": "province"}, follow_redirects=True))
+    assert "Units are still at level province: move them to another level first." in page
+    post(admin_client, "/admin/levels/delete", {"code": "hamlet"})
+    with app.app_context():
+        assert {level.code for level in db.session.query(Level)} == {"province", "commune"}
+
+
+def test_a_unit_keeps_a_retired_level_but_no_new_unit_gets_it(app: Flask, admin_client: FlaskClient,
+                                                              world: World) -> None:
+    # BV-B is at level "district", which the province's list (two tiers) no longer has.
+    assert post(admin_client, f"/admin/units/{world.unit_b}",
+                _unit_form(code="BV-B", sector="health", level="district")).status_code == 302
+    response = post(admin_client, "/admin/units/new", _unit_form(code="MC-NEW", level="district"))
+    assert response.status_code == 200 and "MC-NEW" not in units(app)
+
+
+def test_each_campaign_keeps_the_grouping_its_units_had(app: Flask, admin_client: FlaskClient,
+                                                        world: World) -> None:
+    upload(admin_client, GOOD.replace(",,\n", ",,1500\n"), campaign=str(world.campaign))
+    post(admin_client, f"/admin/units/{world.unit_a}", _unit_form(area=""))  # the reform: no district any more
+    with app.app_context():
+        link = db.session.query(CampaignUnit).filter_by(campaign_id=world.campaign, unit_id=world.unit_a).one()
+        assert link.area == "Ba Bể" and db.session.get(Unit, world.unit_a).area == ""

@@ -20,7 +20,7 @@ def raw_frame(survey: SimulatedSurvey) -> pd.DataFrame:
     """The survey's responses with the unit attributes joined in, leading columns first (as stored)."""
     units = survey.units.rename(columns={"id": "unit_id", "code": "unit_code", "name": "unit_name"})
     frame = survey.responses.merge(
-        units[["unit_id", "unit_code", "unit_name", "sector", "level", "district", "service_volume"]], on="unit_id"
+        units[["unit_id", "unit_code", "unit_name", "sector", "level", "area", "service_volume"]], on="unit_id"
     )
     items = [c for c in survey.responses.columns if c not in LEADING_COLUMNS]
     return frame[[*LEADING_COLUMNS, *items]]

@@ -60,8 +60,8 @@ def test_trend_chart(rates: pd.DataFrame) -> None:
 def test_errors_name_the_argument(rates: pd.DataFrame) -> None:
     with pytest.raises(ValueError, match="format: must be one of"):
         figure_bytes(Figure(), "gif")
-    with pytest.raises(ValueError, match="rates: no column 'district'"):
-        rates_chart(rates, "district")
+    with pytest.raises(ValueError, match="rates: no column 'area'"):
+        rates_chart(rates, "area")
     with pytest.raises(ValueError, match="answer_labels: give 5 labels"):
         likert_chart(pd.DataFrame({1: [1.0], 2: [0.0], 3: [0.0], 4: [0.0], 5: [0.0]}), LABELS[:2])
 

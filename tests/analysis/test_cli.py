@@ -43,13 +43,13 @@ def test_help_documents_every_option(capsys: pytest.CaptureFixture[str]) -> None
 
 def test_report_from_the_database(shipped: tuple[str, Path, Path], tmp_path: Path) -> None:
     url, _, margins = shipped
-    assert main(["--db", url, "--campaign", "1", "--margins", str(margins), "--by", "unit", "sector", "district",
+    assert main(["--db", url, "--campaign", "1", "--margins", str(margins), "--by", "unit", "sector", "area",
                  "--out", str(tmp_path), "--format", "png"]) == 0
     units = pd.read_csv(tmp_path / "rates_by_unit.csv")
     assert len(units) == 9
     assert set(units["verdict"]) <= {"meets", "below", "not_yet_known"}
     assert set(units.loc[units["sector"] == "one_stop", "target"]) == {0.9}
-    for name in ("rates_by_sector.csv", "rates_by_district.csv", "weights.csv", "sample_size.csv",
+    for name in ("rates_by_sector.csv", "rates_by_area.csv", "weights.csv", "sample_size.csv",
                  "rates_by_unit.png", "answers_one_stop.png", "indices_health.csv"):
         assert (tmp_path / name).exists(), name
     assert not (tmp_path / "rates_by_unit.svg").exists()

@@ -19,7 +19,7 @@ from tests.analysis.conftest import assert_same_rows
 
 ROW = {
     "response_id": 7, "campaign_id": 1, "unit_id": 3, "unit_code": "MC-01", "unit_name": "Bộ phận Một cửa xã Đông",
-    "sector": "one_stop", "level": "commune", "district": "Ba Bể", "service_volume": 400,
+    "sector": "one_stop", "level": "commune", "area": "Ba Bể", "service_volume": 400,
     "questionnaire_id": "tiny", "questionnaire_version": 2, "channel": "kiosk", "locale": "vi",
     "submitted_on": "2026-03-01",
 }

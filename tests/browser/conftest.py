@@ -48,7 +48,7 @@ class Live:
             today = date.today()
             count = db.session.scalar(db.select(db.func.count()).select_from(Unit)) or 0
             unit = Unit(code=code or f"BROWSER-{count + 1}", name="Bộ phận Một cửa huyện Ba Bể", sector="one_stop",
-                        level="district", district="Ba Bể", default_locale="vi")
+                        level="district", area="Ba Bể", default_locale="vi")
             campaign = Campaign(name="Khảo sát Quý thử", starts_on=today - timedelta(days=1),
                                 ends_on=today + timedelta(days=1), status="open")
             link = CampaignUnit(campaign=campaign, unit=unit, questionnaire_id=questionnaire_id, service_volume=500)

@@ -67,7 +67,7 @@ def test_sign_in_and_report_pages_have_no_wcag_violations(live: Live, new_page: 
 
     with live.app.app_context():  # the demo province, seeded by the `live` fixture
         campaign = db.session.scalars(db.select(Campaign).where(Campaign.status == "open")).first()
-        unit = db.session.scalars(db.select(Unit).where(Unit.code == "MC-BABE")).one()
+        unit = db.session.scalars(db.select(Unit).where(Unit.code == "HCC-XA-BABE")).one()
         campaign_id, unit_id = campaign.id, unit.id
     page = new_page()
     page.goto(f"{live.url}/login")

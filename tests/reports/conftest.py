@@ -76,13 +76,13 @@ def add_responses(campaign_id: int, unit: Unit, sector: str, overall: tuple[obje
 def province(app: Flask) -> Province:
     with app.app_context():
         units = {
-            "A": Unit(code="MC-NAMMAU", name=UNIT_A_NAME, sector="one_stop", level="commune", district="Ba Bể"),
+            "A": Unit(code="MC-NAMMAU", name=UNIT_A_NAME, sector="one_stop", level="commune", area="Ba Bể"),
             "B": Unit(code="BV-BABE", name="Trung tâm Y tế huyện Ba Bể", sector="health", level="district",
-                      district="Ba Bể"),
+                      area="Ba Bể"),
             "C": Unit(code="MC-BOCBO", name="Bộ phận Một cửa xã Bộc Bố", sector="one_stop", level="commune",
-                      district="Pác Nặm"),
+                      area="Pác Nặm"),
             "D": Unit(code="TH-DUCXUAN", name="Trường Tiểu học Đức Xuân", sector="education", level="district",
-                      district="Pác Nặm"),
+                      area="Pác Nặm"),
         }
         earlier = Campaign(name="Khảo sát Quý I/2026", starts_on=date(2026, 1, 1), ends_on=date(2026, 3, 31),
                            status="closed")

@@ -37,7 +37,7 @@ ROUTES: list[tuple[str, Route, int]] = [
     ("units csv", lambda p: f"/reports/{p.campaign_id}/tables/units.csv", 200),
     ("units xlsx", lambda p: f"/reports/{p.campaign_id}/tables/units.xlsx", 200),
     *[(f"{name} {fmt}", (lambda p, n=name, f=fmt: f"/reports/{p.campaign_id}/tables/{n}.{f}"), 403)
-      for name in ("sectors", "districts", "trend") for fmt in ("csv", "xlsx")],
+      for name in ("sectors", "areas", "trend") for fmt in ("csv", "xlsx")],
     *[(f"responses {fmt}", (lambda p, f=fmt: f"/reports/{p.campaign_id}/responses.{f}"), 403)
       for fmt in ("csv", "xlsx", "dta")],
     *[(f"province chart {kind}", (lambda p, k=kind: f"/reports/{p.campaign_id}/chart/{k}.png"), 403)

@@ -24,7 +24,7 @@ def test_unit_without_answers(admin: FlaskClient, province: Province) -> None:
 
 def test_campaign_without_answers(app: Flask, admin: FlaskClient) -> None:
     with app.app_context():
-        unit = Unit(code="MC-NEW", name="Bộ phận Một cửa xã Mới", sector="one_stop", level="commune", district="Na Rì")
+        unit = Unit(code="MC-NEW", name="Bộ phận Một cửa xã Mới", sector="one_stop", level="commune", area="Na Rì")
         campaign = Campaign(name="Khảo sát Quý IV/2026", starts_on=date(2026, 10, 1), ends_on=date(2026, 12, 31))
         campaign.units.append(CampaignUnit(unit=unit, questionnaire_id="one_stop", service_volume=100))
         db.session.add_all([unit, campaign])
@@ -32,7 +32,7 @@ def test_campaign_without_answers(app: Flask, admin: FlaskClient) -> None:
         campaign_id, unit_id = campaign.id, unit.id
     page = admin.get(f"/reports/{campaign_id}/?lang=en").get_data(as_text=True)
     assert "Bộ phận Một cửa xã Mới" in page and "Fewer than 5 respondents: not shown" in page
-    for kind in ("sectors", "units", "districts", "trend"):
+    for kind in ("sectors", "units", "areas", "trend"):
         assert admin.get(f"/reports/{campaign_id}/chart/{kind}.png").status_code == 200, kind
     assert admin.get(f"/reports/{campaign_id}/report.pdf").status_code == 200
     assert admin.get(f"/reports/{campaign_id}/units/{unit_id}?lang=en").status_code == 200

@@ -58,7 +58,7 @@ def test_unit_rates_on_the_page_and_in_the_csv_equal_analysis(app: Flask, admin:
         assert int(row["Respondents"]) == figures["respondents"]
 
 
-def test_sector_and_district_rates_are_design_weighted(app: Flask, admin: FlaskClient, province: Province) -> None:
+def test_sector_and_area_rates_are_design_weighted(app: Flask, admin: FlaskClient, province: Province) -> None:
     sectors = expected(app, province.campaign_id, "sector").set_index("sector")
     assert sectors.loc["one_stop", "rate"] == pytest.approx(450 / 650)
     sector_csv = csv_rows(admin, f"/reports/{province.campaign_id}/tables/sectors.csv?lang=en")
@@ -66,9 +66,9 @@ def test_sector_and_district_rates_are_design_weighted(app: Flask, admin: FlaskC
     assert float(rows["One-stop shop"]["Satisfaction rate (%)"]) == pytest.approx(69.2)
     health = sectors.loc["health", "rate"] * 100
     assert float(rows["Health"]["Satisfaction rate (%)"]) == pytest.approx(health, abs=0.05)
-    districts = expected(app, province.campaign_id, ["district", "sector"]).set_index(["district", "sector"])
-    rows = csv_rows(admin, f"/reports/{province.campaign_id}/tables/districts.csv?lang=en")
-    ba_be = next(r for r in rows if r["District"] == "Ba Bể" and r["Sector"] == "One-stop shop")
+    districts = expected(app, province.campaign_id, ["area", "sector"]).set_index(["area", "sector"])
+    rows = csv_rows(admin, f"/reports/{province.campaign_id}/tables/areas.csv?lang=en")
+    ba_be = next(r for r in rows if r["Area"] == "Ba Bể" and r["Sector"] == "One-stop shop")
     assert float(ba_be["Satisfaction rate (%)"]) == pytest.approx(districts.loc[("Ba Bể", "one_stop"), "rate"] * 100,
                                                                   abs=0.05)
     page = admin.get(f"/reports/{province.campaign_id}/?lang=en").get_data(as_text=True)

@@ -43,7 +43,7 @@ def test_campaign_page_withholds_the_small_unit_and_district(admin: FlaskClient,
     assert NOT_SHOWN in row_c
     assert "%" not in row_c  # no rate, no interval, no target shown either
     assert ">3<" not in row_c  # not even the number of respondents
-    districts = page.split('id="t-districts"')[1].split("</table>")[0]
+    districts = page.split('id="t-areas"')[1].split("</table>")[0]
     pac_nam = next(row for row in districts.split("<tr>") if "Pác Nặm" in row and "One-stop" in row)
     assert NOT_SHOWN in pac_nam and "%" not in pac_nam
 

@@ -1,0 +1,36 @@
+"""``POST /k/<token>/heartbeat``: a kiosk browser says it is alive and how many answers wait in its outbox.
+
+The body is JSON ``{"device": "<random id kept by the kiosk>", "unsent": <count>}``; the reply is 204, or 400 for
+anything else (404 for an unknown link). The kiosk link itself is the credential, as for the kiosk's answers, so
+the request carries no CSRF token; it changes nothing but the kiosk's own health row. The link is resolved by
+:func:`.links.find`, and the heartbeat is kept for the link's unit whether or not a campaign is open (a kiosk
+standing between campaigns is still a kiosk the province wants to know about).
+"""
+
+from __future__ import annotations
+
+from flask import abort, request
+from werkzeug.wrappers import Response as HttpResponse
+
+from .. import kiosk_health
+from ..extensions import csrf, limiter
+from ..models import utcnow
+from . import links
+from .routes import TOKEN, bp
+
+
+@bp.post("/k/<token>/heartbeat")
+@limiter.limit("12 per minute")
+@csrf.exempt
+def kiosk_heartbeat(token: str) -> HttpResponse:
+    link = links.find(token) if TOKEN.match(token) else None
+    if link is None:
+        abort(404)
+    body = request.get_json(silent=True)
+    device = body.get("device") if isinstance(body, dict) else None
+    unsent = body.get("unsent") if isinstance(body, dict) else None
+    if not isinstance(device, str) or isinstance(unsent, bool) or not isinstance(unsent, int):
+        abort(400)
+    if not kiosk_health.record(link.unit_id, device, unsent, utcnow()):
+        abort(400)
+    return HttpResponse(status=204)
