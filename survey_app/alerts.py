@@ -63,7 +63,7 @@ def current_alerts(today: date, now: datetime, config: Mapping[str, object]) -> 
     """Every alert that holds now (``today`` the province's date, ``now`` naive UTC), by kind then unit."""
     found: list[Alert] = []
     for campaign in open_campaigns(today):
-        found += _below(campaign) + _behind(campaign, today, config) + _payments(campaign, config)
+        found += _below(campaign) + _behind(campaign, today) + _payments(campaign, config)
         found += _silent(campaign, now, config)
     unique = {alert.key: alert for alert in found}  # a kiosk's unit may be in two open campaigns
     return sorted(unique.values(), key=lambda alert: (KINDS.index(alert.kind), alert.unit, alert.key))
@@ -83,9 +83,8 @@ def _below(campaign: Campaign) -> list[Alert]:
             for row in rows.itertuples()]
 
 
-def _behind(campaign: Campaign, today: date, config: Mapping[str, object]) -> list[Alert]:
-    timezone = str(config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Ho_Chi_Minh"))
-    progress = campaign_progress(campaign, list(campaign.units), today, timezone)
+def _behind(campaign: Campaign, today: date) -> list[Alert]:
+    progress = campaign_progress(campaign, list(campaign.units), today)
     return [Alert(f"behind:{campaign.id}:{unit.unit_id}", "behind", campaign.name, unit.unit_id, unit.name,
                   _("%(count)d answers where %(expected)d were expected by today (quota %(quota)d).",
                     count=unit.responses, expected=unit.expected or 0, quota=unit.quota or 0))

@@ -47,7 +47,13 @@ ADMIN_ONLY = [
     ("POST", "/admin/users/{agency}/enable"),
     ("GET", "/admin/users/{agency}/password"),
     ("POST", "/admin/users/{agency}/password"),
+    ("GET", "/admin/recordings/"),
+    ("GET", "/admin/recordings/{code}/{questionnaire}"),
 ]
+#: Administrator routes that an administrator's empty post cannot pass either (a recording must come with it).
+ADMIN_POSTS = [("POST", "/admin/recordings/{code}/{key}")]
+#: Values of the placeholders that are not ids of the test world.
+NAMES = {"code": "vi", "questionnaire": "one_stop", "key": "0123456789abcdef"}
 # (own page, the same page for a unit or campaign the agency user may not see)
 SCOPED = [
     ("/admin/campaigns/{campaign}", "/admin/campaigns/{other_campaign}"),
@@ -58,12 +64,12 @@ SCOPED = [
     ("/admin/campaigns/{campaign}/units/{unit_a}/receipt-codes.pdf",
      "/admin/campaigns/{campaign}/units/{unit_b}/receipt-codes.pdf"),
 ]
-EVERY_ROUTE = ADMIN_ONLY + [("GET", "/admin/campaigns")] + [("GET", own) for own, _ in SCOPED] + \
+EVERY_ROUTE = ADMIN_ONLY + ADMIN_POSTS + [("GET", "/admin/campaigns")] + [("GET", own) for own, _ in SCOPED] + \
     [("GET", other) for _, other in SCOPED]
 
 
 def _url(template: str, world: World) -> str:
-    return template.format(**vars(world))
+    return template.format(**vars(world), **NAMES)
 
 
 def _request(client: FlaskClient, method: str, url: str):  # type: ignore[no-untyped-def]
@@ -73,7 +79,8 @@ def _request(client: FlaskClient, method: str, url: str):  # type: ignore[no-unt
 def test_every_admin_route_is_in_the_matrix(app) -> None:  # type: ignore[no-untyped-def]
     listed = {template.replace("{campaign}", "<int:campaign_id>").replace("{other_campaign}", "<int:campaign_id>")
               .replace("{unit_a}", "<int:unit_id>").replace("{unit_b}", "<int:unit_id>")
-              .replace("{agency}", "<int:user_id>") for _, template in EVERY_ROUTE}
+              .replace("{agency}", "<int:user_id>").replace("{code}", "<code>")
+              .replace("{questionnaire}", "<questionnaire_id>").replace("{key}", "<key>") for _, template in EVERY_ROUTE}
     routes = {rule.rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("admin.")}
     assert routes == listed
 
@@ -88,7 +95,7 @@ def test_anonymous_is_sent_to_sign_in(client: FlaskClient, world: World, method:
     assert url in location.query.replace("%2F", "/")
 
 
-@pytest.mark.parametrize(("method", "template"), ADMIN_ONLY)
+@pytest.mark.parametrize(("method", "template"), ADMIN_ONLY + ADMIN_POSTS)
 def test_agency_user_is_refused_admin_pages(agency_client: FlaskClient, world: World, method: str,
                                             template: str) -> None:
     response = _request(agency_client, method, _url(template, world))
