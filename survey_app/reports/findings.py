@@ -69,7 +69,7 @@ def drivers_table(data: CampaignData) -> Table:
         frame = data.frame
         items = {i.id: i.dimension for i in form.items if i.is_satisfaction and i.dimension} if form else {}
         present = {item: element for item, element in items.items() if item in frame.columns}
-        if not present or "overall" not in frame.columns:
+        if not present or "overall" not in frame.columns or not (frame["sector"] == sector).any():
             rows.append({"sector": sector, "note": _("No answers yet.")})
             continue
         model = drivers(frame, present, weight=WEIGHT, strata=STRATUM, where=(frame["sector"] == sector).to_numpy())
