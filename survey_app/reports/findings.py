@@ -57,7 +57,7 @@ def change_table(campaign: Campaign) -> Table | None:
     caption = _l("Since %(campaign)s. Each campaign is its own sample: the change is clear only when its whole "
                  "95 %% confidence interval is above zero (improved) or below zero (worse).",
                  campaign=previous[-1].name)
-    return Table("change", _l("Change since the previous campaign"), CHANGE_COLUMNS, table, caption=caption)
+    return Table("change", _l("Change since last campaign"), CHANGE_COLUMNS, table, caption=caption)
 
 
 def drivers_table(data: CampaignData) -> Table:
