@@ -141,7 +141,8 @@ def drivers(
         warnings.simplefilter("error", ConvergenceWarning)
         try:
             model = sm.GLM(y[complete], design, family=sm.families.Binomial(), var_weights=w[complete])
-            fit = model.fit(tol=1e-12, maxiter=100)
+            # Newton-Raphson on the analytic score and Hessian: the same optimum as IRLS in fewer passes.
+            fit = model.fit(method="newton", tol=1e-12, maxiter=100, disp=0)
         except (PerfectSeparationWarning, ConvergenceWarning, np.linalg.LinAlgError):
             return _empty(notes + [SEPARATION], int(np.count_nonzero(complete)))
     params = np.asarray(fit.params)

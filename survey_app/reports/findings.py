@@ -57,7 +57,7 @@ def change_table(campaign: Campaign) -> Table | None:
     caption = _l("Since %(campaign)s. Each campaign is its own sample: the change is clear only when its whole "
                  "95 %% confidence interval is above zero (improved) or below zero (worse).",
                  campaign=previous[-1].name)
-    return Table("change", _l("Change since the previous campaign"), CHANGE_COLUMNS, table, caption=caption)
+    return Table("change", _l("Change since last campaign"), CHANGE_COLUMNS, table, caption=caption)
 
 
 def drivers_table(data: CampaignData) -> Table:
@@ -69,7 +69,7 @@ def drivers_table(data: CampaignData) -> Table:
         frame = data.frame
         items = {i.id: i.dimension for i in form.items if i.is_satisfaction and i.dimension} if form else {}
         present = {item: element for item, element in items.items() if item in frame.columns}
-        if not present or "overall" not in frame.columns:
+        if not present or "overall" not in frame.columns or not (frame["sector"] == sector).any():
             rows.append({"sector": sector, "note": _("No answers yet.")})
             continue
         model = drivers(frame, present, weight=WEIGHT, strata=STRATUM, where=(frame["sector"] == sector).to_numpy())

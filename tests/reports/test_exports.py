@@ -75,7 +75,8 @@ def test_raw_responses_as_xlsx_and_stata(admin: FlaskClient, province: Province)
 def test_workbooks_hold_one_sheet_per_table(admin: FlaskClient, province: Province) -> None:
     province_book = openpyxl.load_workbook(io.BytesIO(
         admin.get(f"/reports/{province.campaign_id}/report.xlsx?lang=en").data))
-    assert province_book.sheetnames == ["Sectors", "Units", "Areas", "Trend"]
+    assert province_book.sheetnames == ["Sectors", "Units", "Areas", "Trend", "Change since last campaign",
+                                        "What to fix first"]
     unit_book = openpyxl.load_workbook(io.BytesIO(
         admin.get(f"/reports/{province.campaign_id}/units/{province.unit_a}/report.xlsx?lang=en").data))
     assert unit_book.sheetnames == ["Overall satisfaction", "Dimensions", "Questions", "Yes-no questions", "Trend",
