@@ -9,10 +9,13 @@ count once. A receipt code keeps only whether it was used, never when.
 
 from __future__ import annotations
 
+import functools
 import secrets
 from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from flask import current_app, has_app_context
 from flask_login import UserMixin
 from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -29,6 +32,21 @@ ROLES = ("province_admin", "agency", "translator")
 def utcnow() -> datetime:
     """Naive UTC timestamp: SQLite keeps no zone, so every stored time is UTC by convention."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def province_today() -> date:
+    """Today in the province: campaign dates are local dates, the server clock may be UTC.
+
+    The zone is the ``BABEL_DEFAULT_TIMEZONE`` setting (default Asia/Ho_Chi_Minh); a response stores this day
+    and nothing finer.
+    """
+    name = current_app.config.get("BABEL_DEFAULT_TIMEZONE") if has_app_context() else None
+    return datetime.now(_zone(name or "Asia/Ho_Chi_Minh")).date()
+
+
+@functools.lru_cache(maxsize=8)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
 
 
 def new_token() -> str:
@@ -131,7 +149,7 @@ class Response(db.Model):
     channel: Mapped[str] = mapped_column(String(10))
     locale: Mapped[str] = mapped_column(String(16))
     # The province's day of the answer and nothing finer (no time that could be matched with a receipt or a log).
-    submitted_on: Mapped[date] = mapped_column(Date, index=True)
+    submitted_on: Mapped[date] = mapped_column(Date, default=province_today, index=True)
     answers: Mapped[dict[str, Any]] = mapped_column(JSON)
     submission_id: Mapped[str] = mapped_column(String(64), unique=True)
     comment_hidden: Mapped[bool] = mapped_column(Boolean, default=False)

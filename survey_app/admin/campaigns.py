@@ -198,8 +198,8 @@ def _saved_settings(save: SaveQuotasForm) -> tuple[float, float, float]:
     """The planner's settings sent back with the save: only values the planner offers (``margin=1e-300`` asked
     for an astronomically large quota and ended in a 500); ``ValueError`` otherwise."""
     offered = PlannerForm(MultiDict())
-    margins = {choice[0] for choice in offered.margin.choices or []}
-    levels = {choice[0] for choice in offered.level.choices or []}
+    margins = {choice.value for choice in offered.margin.choices or []}
+    levels = {choice.value for choice in offered.level.choices or []}
     expected = float(save.expected_rate.data)
     if save.margin.data not in margins or save.level.data not in levels or not 0.01 <= expected <= 0.99:
         raise ValueError("planner settings out of range")

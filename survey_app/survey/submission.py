@@ -14,25 +14,19 @@ Nothing here reads the request: the caller passes plain values, so no client add
 from __future__ import annotations
 
 import enum
-import functools
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from flask import current_app, has_app_context, has_request_context, request
+from flask import has_request_context, request
 from sqlalchemy import event, exists, insert, select, update
 from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from ..extensions import db
-from ..models import CampaignUnit, ReceiptCode, Response
-
-#: Used outside an application (scripts); in a request the ``BABEL_DEFAULT_TIMEZONE`` setting decides.
-PROVINCE_TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+from ..models import CampaignUnit, ReceiptCode, Response, province_today
 
 
 class Outcome(enum.Enum):
@@ -54,21 +48,6 @@ class Submission:
     answers: dict[str, Any]
     submission_id: str
     receipt_code: str | None = None
-
-
-def province_today() -> date:
-    """Today in the province: campaign dates are local dates, the server clock may be UTC.
-
-    The zone is the ``BABEL_DEFAULT_TIMEZONE`` setting (default Asia/Ho_Chi_Minh); a response stores this day
-    and nothing finer.
-    """
-    zone = current_app.config.get("BABEL_DEFAULT_TIMEZONE") if has_app_context() else None
-    return datetime.now(_zone(zone) if zone else PROVINCE_TIMEZONE).date()
-
-
-@functools.lru_cache(maxsize=8)
-def _zone(name: str) -> ZoneInfo:
-    return ZoneInfo(name)
 
 
 def is_stored(submission_id: str) -> bool:

@@ -80,20 +80,20 @@ def app_zone(app: Flask) -> Any:
 def test_the_day_is_the_provinces(app: Flask, client: FlaskClient, campaign_unit: dict[str, Any],
                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """At 23:30 UTC it is already tomorrow in Hanoi; the setting decides the zone."""
-    from survey_app.survey import submission
+    from survey_app import models
 
     class Clock(datetime):
         @classmethod
         def now(cls, tz: Any = None) -> datetime:  # type: ignore[override]
             return datetime(2026, 7, 14, 23, 30, tzinfo=UTC).astimezone(tz)
 
-    monkeypatch.setattr(submission, "datetime", Clock)
+    monkeypatch.setattr(models, "datetime", Clock)
     with app.app_context():
-        assert submission.province_today() == date(2026, 7, 15)
+        assert models.province_today() == date(2026, 7, 15)
         app.config["BABEL_DEFAULT_TIMEZONE"] = "Europe/London"  # 00:30 British summer time
-        assert submission.province_today() == date(2026, 7, 15)
+        assert models.province_today() == date(2026, 7, 15)
         app.config["BABEL_DEFAULT_TIMEZONE"] = "America/New_York"
-        assert submission.province_today() == date(2026, 7, 14)
+        assert models.province_today() == date(2026, 7, 14)
 
 
 def test_exports_carry_no_id_and_no_time(app: Flask, client: FlaskClient, runner: FlaskCliRunner,
