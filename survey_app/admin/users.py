@@ -15,6 +15,7 @@ from wtforms import SelectChoice
 
 from ..auth.access import admin_required
 from ..auth.accounts import AccountError, check_account, create_user, reset_password
+from ..collation import sorted_by
 from ..extensions import db
 from ..models import Unit, User
 from .forms import NewUserForm, PasswordForm, UserForm
@@ -29,7 +30,7 @@ def _user_or_404(user_id: int) -> User:
 
 
 def _with_units(form: UserForm) -> dict[int, Unit]:
-    units = db.session.scalars(select(Unit).order_by(Unit.name)).all()
+    units = sorted_by(db.session.scalars(select(Unit)).all(), lambda unit: unit.name)
     form.units.choices = [SelectChoice(unit.id, f"{unit.name} ({unit.code})") for unit in units]
     return {unit.id: unit for unit in units}
 

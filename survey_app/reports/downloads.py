@@ -51,7 +51,7 @@ def campaign_chart(campaign_id: int, kind: str) -> Response:
     found = campaign_or_404(campaign_id)
     if kind not in charts.PROVINCE_KINDS:
         abort(404)
-    return _image(charts.province_chart(found, kind))
+    return _image(charts.province_chart(found, kind, request.args.get("sort") if kind == "units" else None))
 
 
 @bp.route("/<int:campaign_id>/units/<int:unit_id>/chart/<kind>.png")
