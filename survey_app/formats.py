@@ -47,6 +47,13 @@ def percent(value: float, locale: Any = None, decimals: int = PERCENT_DECIMALS) 
     return str(babel_percent(value, pattern, locale=language))
 
 
+def lazy_percent(value: float, decimals: int = 0, prefix: str = "") -> Any:
+    """:func:`percent` evaluated when shown, for labels defined at import time ("95 %" in a column header)."""
+    from flask_babel.speaklater import LazyString
+
+    return LazyString(lambda: prefix + percent(value, decimals=decimals))
+
+
 def points(value: float, locale: Any = None) -> str:
     """A difference between two rates in percentage points, unsigned ("3,2"): the sentence says which way."""
     return number(abs(value) * 100, locale, PERCENT_DECIMALS)
@@ -86,5 +93,6 @@ def register(app: Any) -> None:
         dateformat=lambda value, format=None: date(value) if value is not None else "",
         datetimeformat=lambda value, format=None: datetime(value) if value is not None else "",
         numberformat=lambda value: number(value) if value is not None else "",
-        percentformat=lambda value, format=None: percent(value) if value is not None else "",
+        percentformat=lambda value, format=None, decimals=PERCENT_DECIMALS: (
+            percent(value, decimals=decimals) if value is not None else ""),
     )

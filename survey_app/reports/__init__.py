@@ -1,6 +1,9 @@
 """Blueprint `reports`: satisfaction reports, charts and exports; see routes.py (pages) and downloads.py."""
 
-from . import downloads  # noqa: F401  (registers the download routes on the blueprint)
+from . import (
+    downloads,  # noqa: F401  (registers the download routes on the blueprint)
+    submission,  # noqa: F401  (the report to the People's Committee)
+)
 from .routes import bp
 
 __all__ = ["bp"]

@@ -100,9 +100,10 @@ def _texts(frame: pd.DataFrame) -> dict[str, object]:
     target = _common_target(frame)
     return {
         "target": target, "target_label": _("Target"), "percent": _percent,
-        "xlabel": _("Satisfaction rate with its %(level)s confidence interval", level="95 %") if target is not None else
+        "xlabel": _("Satisfaction rate with its %(level)s confidence interval", level=_percent(0.95))
+        if target is not None else
         _("Satisfaction rate with its %(level)s confidence interval; colour: verdict against each target",
-          level="95 %"),
+          level=_percent(0.95)),
     }
 
 

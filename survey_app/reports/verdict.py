@@ -36,13 +36,14 @@ UNIT_NOUNS = {"one_stop": _l("this office"), "health": _l("this health facility"
 #: The methods note, said once per page and report: what the two verdicts mean.
 METHOD = _l(
     "Each rate is compared with its target in two ways. The official verdict compares the rate itself with the "
-    "target, with the inequality the provincial plan states (for example at least 90 %% for one-stop offices, "
-    "more than 80 %% for hospitals and schools); this is the verdict that is reported upward. Because the rate "
+    "target, with the inequality the provincial plan states (for example at least %(high)s for one-stop offices, "
+    "more than %(low)s for hospitals and schools); this is the verdict that is reported upward. Because the rate "
     "comes from the people who answered, not from everyone served, it carries a margin of error: the true rate "
-    "lies, with 95 %% certainty, between the two bounds shown. When the target lies between those bounds, the "
+    "lies, with %(level)s certainty, between the two bounds shown. When the target lies between those bounds, the "
     "answers so far cannot tell for sure whether it is reached, and the report says about how many more answers "
     "would settle it if the rate stayed the same (the usual sample-size formula with the finite-population "
-    "correction, Cochran 1977). Differences are in percentage points."
+    "correction, Cochran 1977). Differences are in percentage points.",
+    high=formats.lazy_percent(0.9), low=formats.lazy_percent(0.8), level=formats.lazy_percent(0.95),
 )
 #: Differences below half of the last decimal shown read as "the same as".
 SAME = 0.0005
@@ -133,7 +134,7 @@ def comparisons(standing: Standing, sector_label: str) -> list[str]:
     if standing.province_rate is not None:
         found.append(_difference(standing.rate, standing.province_rate, _("the province as a whole")))
     if standing.previous_rate is not None:
-        found.append(_change(standing.rate, standing.previous_rate, standing.previous_name))
+        found.append(change(standing.rate, standing.previous_rate, standing.previous_name))
     return found
 
 
@@ -148,7 +149,7 @@ def _difference(rate: float, other: float, whom: str) -> str:
              other=formats.percent(other))
 
 
-def _change(rate: float, previous: float, name: str) -> str:
+def change(rate: float, previous: float, name: str) -> str:
     gap = rate - previous
     if abs(gap) < SAME:
         return _("Unchanged since %(campaign)s (%(previous)s).", campaign=name, previous=formats.percent(previous))

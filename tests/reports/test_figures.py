@@ -48,9 +48,9 @@ def test_unit_rates_on_the_page_and_in_the_csv_equal_analysis(app: Flask, admin:
     for unit_id, name in ((province.unit_a, UNIT_A_NAME), (province.unit_b, "Trung tâm Y tế huyện Ba Bể")):
         row, figures = by_name[name], rates.loc[unit_id]
         assert float(row["Satisfaction rate (%)"]) == pytest.approx(figures["rate"] * 100, abs=0.05)
-        assert float(row["95 % confidence interval, lower bound (%)"]) == pytest.approx(figures["ci_low"] * 100,
+        assert float(row["95% confidence interval, lower bound (%)"]) == pytest.approx(figures["ci_low"] * 100,
                                                                                          abs=0.05)
-        assert float(row["95 % confidence interval, upper bound (%)"]) == pytest.approx(figures["ci_high"] * 100,
+        assert float(row["95% confidence interval, upper bound (%)"]) == pytest.approx(figures["ci_high"] * 100,
                                                                                          abs=0.05)
         assert int(row["Respondents"]) == figures["n"]
 
