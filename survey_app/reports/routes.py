@@ -41,6 +41,16 @@ def verdict_certainty(standing):  # type: ignore[no-untyped-def]
     return verdict.certainty(standing)
 
 
+@bp.app_template_global()
+def verdict_short(standing):  # type: ignore[no-untyped-def]
+    return verdict.short(standing)
+
+
+@bp.app_template_global()
+def target_text(standing):  # type: ignore[no-untyped-def]
+    return verdict.target_text(standing.target, standing.rule)
+
+
 @bp.route("/")
 @staff_required
 def index() -> str:

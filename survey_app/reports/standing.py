@@ -53,7 +53,13 @@ def row_standing(row: Mapping[str, Any], **extra: Any) -> Standing | None:
     return Standing(rate=rate, ci_low=figure(row, "ci_low"), ci_high=figure(row, "ci_high"), target=target,
                     rule=target_rule(row.get("questionnaire_id"), row.get("sector")), n=n,
                     settled=str(row.get("verdict") or "not_yet_known"), more_needed=more,
-                    sector=str(row.get("sector") or ""), min_group=tables.MIN_GROUP, **extra)
+                    sector=str(row.get("sector") or ""), min_group=tables.MIN_GROUP, group=_group(row), **extra)
+
+
+def _group(row: Mapping[str, Any]) -> str:
+    if "unit_id" in row:
+        return "unit"
+    return "district" if "district" in row else "sector"
 
 
 @dataclass(frozen=True)

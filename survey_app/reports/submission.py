@@ -7,14 +7,13 @@ before this one) gives the "change since" sentences.
 
 from __future__ import annotations
 
-import datetime as dt
-
-from flask import Response, current_app
+from flask import Response
 from sqlalchemy import select
 
 from ..auth.access import admin_required
 from ..extensions import db
-from ..models import Campaign, utcnow
+from ..models import Campaign
+from ..results.page import province_today
 from . import charts
 from .access import campaign_or_404
 from .downloads import _download
@@ -33,7 +32,7 @@ def official_report(campaign_id: int) -> Response:
     images = {kind: charts.province_chart(found, kind) for kind in charts.PROVINCE_KINDS}
     earlier = _previous(found)
     previous = province_report(earlier) if earlier is not None else None
-    content = official_docx(report, images, str(METHOD_PROVINCE), _province_today(), previous)
+    content = official_docx(report, images, str(METHOD_PROVINCE), province_today(), previous)
     return _download(content, DOCX_MIMETYPE, f"bao-cao-ubnd-campaign-{found.id}.docx")
 
 
@@ -41,10 +40,3 @@ def _previous(campaign: Campaign) -> Campaign | None:
     return db.session.scalars(
         select(Campaign).where(Campaign.starts_on < campaign.starts_on).order_by(Campaign.starts_on.desc()).limit(1)
     ).first()
-
-
-def _province_today() -> dt.date:
-    from zoneinfo import ZoneInfo
-
-    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Ho_Chi_Minh"))
-    return utcnow().replace(tzinfo=dt.UTC).astimezone(zone).date()

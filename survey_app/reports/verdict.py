@@ -67,6 +67,7 @@ class Standing:
     previous_rate: float | None = None
     previous_name: str = ""
     min_group: int = 5
+    group: str = "unit"  # what the figures are of: "unit", "sector" or "district" (names the subject)
 
 
 def target_text(target: float, rule: str) -> str:
@@ -103,8 +104,16 @@ def certainty(standing: Standing) -> str:
         return _("%(interval)s: the rate sits exactly on the target, so no number of answers can settle it.",
                  interval=interval)
     return _("%(interval)s: to be sure whether the target is reached, %(unit)s needs about %(count)s more "
-             "answers.", interval=interval, unit=UNIT_NOUNS.get(standing.sector, _("this unit")),
+             "answers.", interval=interval, unit=_subject(standing),
              count=formats.number(max(standing.more_needed, 1)))
+
+
+def _subject(standing: Standing) -> str:
+    if standing.group == "sector":
+        return _("the sector")
+    if standing.group == "district":
+        return _("this district's units of the sector")
+    return str(UNIT_NOUNS.get(standing.sector, _("this unit")))
 
 
 def short(standing: Standing) -> str:
