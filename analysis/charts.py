@@ -195,7 +195,7 @@ def trend_chart(
                         color=line[0].get_color())
         goals = part["target"].dropna().unique() if target is None and "target" in part.columns else ()
         for goal in goals:
-            name_text = "" if name is None else f"{name}: "
+            name_text = "" if name is None else str(name) + ": "
             ax.axhline(float(goal), color=line[0].get_color(), linestyle="--", linewidth=1,
                        label=f"{name_text}{target_label} {percent(float(goal))}".strip() if target_label else None)
     if target is not None:

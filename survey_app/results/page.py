@@ -23,8 +23,11 @@ bp = Blueprint("results", __name__)
 
 @bp.app_template_global()
 def results_url(campaign: Campaign) -> str:
-    """The public address of a campaign's results, for a poster's QR code or a press release."""
-    return url_for("results.campaign", campaign_id=campaign.id, _external=True)
+    """The public address of a campaign's results, for a poster's QR code or a press release (on
+    ``PUBLIC_BASE_URL`` when set, like the survey links)."""
+    from ..admin.routes import public_base_url
+
+    return public_base_url() + url_for("results.campaign", campaign_id=campaign.id)
 
 
 def province_today() -> dt.date:
