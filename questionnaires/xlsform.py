@@ -3,7 +3,7 @@
 Many survey teams draft in XLSForm (https://xlsform.org): sheets ``survey`` (type, name, label, hint,
 required, relevant), ``choices`` (list_name, name, label) and ``settings`` (form_id, version, form_title).
 We read the subset that maps onto our model, plus our columns ``dimension``, ``role``,
-``weighting_variable``, ``min``, ``max``, ``max_length`` in ``survey`` and ``sector``, ``target``, ``intro``
+``weighting_variable``, ``min``, ``max``, ``max_length`` in ``survey`` and ``sector``, ``target``, ``target_rule``, ``intro``
 in ``settings``. Types: ``likert5``, ``yes_no``, ``select_one L`` (single), ``select_multiple L`` (multi),
 ``integer``/``decimal`` (number), ``text``; ``begin group``/``end group`` make sections. ``relevant`` may
 only be ``${item} = 'value'``, possibly joined with ``or``. Blank ``required`` means optional, as in XLSForm.
@@ -212,7 +212,7 @@ def to_yaml(questionnaire: Questionnaire, comment: str = "") -> str:
     """
     data: dict[str, object] = {"id": questionnaire.id, "version": questionnaire.version,
                                "sector": questionnaire.sector, "target": questionnaire.target,
-                               "title": questionnaire.title}
+                               "target_rule": questionnaire.target_rule, "title": questionnaire.title}
     if questionnaire.intro:
         data["intro"] = questionnaire.intro
     data["sections"] = [

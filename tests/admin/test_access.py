@@ -22,6 +22,8 @@ ADMIN_ONLY = [
     ("POST", "/admin/campaigns/{campaign}/edit"),
     ("POST", "/admin/campaigns/{campaign}/open"),
     ("POST", "/admin/campaigns/{campaign}/close"),
+    ("POST", "/admin/campaigns/{campaign}/publish"),
+    ("POST", "/admin/campaigns/{campaign}/unpublish"),
     ("GET", "/admin/campaigns/{campaign}/planner"),
     ("POST", "/admin/campaigns/{campaign}/planner"),
     ("POST", "/admin/campaigns/{campaign}/units/{unit_a}/receipt-codes"),
