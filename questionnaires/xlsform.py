@@ -3,9 +3,9 @@
 Many survey teams draft in XLSForm (https://xlsform.org): sheets ``survey`` (type, name, label, hint,
 required, relevant), ``choices`` (list_name, name, label) and ``settings`` (form_id, version, form_title).
 We read the subset that maps onto our model, plus our columns ``dimension``, ``role``,
-``weighting_variable``, ``min``, ``max``, ``max_length`` in ``survey`` and ``sector``, ``target``,
-``target_rule``, ``intro`` in ``settings``. Types: ``likert5``, ``yes_no``, ``select_one L`` (single),
-``select_multiple L`` (multi), ``integer``/``decimal`` (number), ``text``; ``begin group``/``end group`` make sections. ``relevant`` may
+``weighting_variable``, ``min``, ``max``, ``max_length`` in ``survey`` and ``sector``, ``target``, ``intro``
+in ``settings``. Types: ``likert5``, ``yes_no``, ``select_one L`` (single), ``select_multiple L`` (multi),
+``integer``/``decimal`` (number), ``text``; ``begin group``/``end group`` make sections. ``relevant`` may
 only be ``${item} = 'value'``, possibly joined with ``or``. Blank ``required`` means optional, as in XLSForm.
 
 Cells become YAML nodes marked with ``workbook:sheet`` and their row, then go through the same builder as a
