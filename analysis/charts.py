@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import io
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, PercentFormatter
+from matplotlib.ticker import FuncFormatter
 
 FONT = "DejaVu Sans"
 #: Colours of the answers 1..5 (red to blue, readable with the common colour-vision deficiencies).
@@ -25,6 +25,36 @@ VERDICT_COLOURS = {"meets": "#1a9641", "below": "#d7191c", "not_yet_known": "#7f
 FORMATS = ("png", "svg")
 #: Characters per line of a wrapped row label.
 LABEL_WIDTH = 48
+#: How a share is written on an axis or a label unless the caller gives its locale's way ("82,5 %").
+Percent = Callable[[float], str]
+
+
+def plain_percent(value: float) -> str:
+    """The default axis text of a share: "80%"."""
+    return f"{value:.0%}"
+
+
+def _percent_axis(axis: object, percent: Percent) -> None:
+    axis.set_major_formatter(FuncFormatter(lambda value, _position: percent(value)))  # type: ignore[attr-defined]
+
+
+def trend_limits(low: np.ndarray, high: np.ndarray, target: Sequence[float] = (), step: float = 0.05,
+                 ) -> tuple[float, float]:
+    """A rate axis that shows change: from the lowest bound (or target) to the highest, padded to ``step``.
+
+    A trend between 78 % and 84 % drawn on 0–100 % looks flat; drawn on 75–85 % the change is visible.
+    The range is never below 0 or above 1 and at least ``2 * step`` wide.
+    """
+    values = np.concatenate([np.asarray(low, float), np.asarray(high, float), np.asarray(target, float)])
+    values = values[np.isfinite(values)]
+    if values.size == 0:
+        return 0.0, 1.0
+    bottom = max(0.0, np.floor(values.min() / step) * step - step / 2)
+    top = min(1.0, np.ceil(values.max() / step) * step + step / 2)
+    if top - bottom < 2 * step:
+        middle = (top + bottom) / 2
+        bottom, top = max(0.0, middle - step), min(1.0, middle + step)
+    return float(bottom), float(top)
 
 
 def _style(ax: Axes, title: str, xlabel: str, ylabel: str = "") -> None:
@@ -42,6 +72,7 @@ def likert_chart(
     item_labels: Mapping[str, str] | None = None,
     title: str = "",
     xlabel: str = "",
+    percent: Percent = plain_percent,
 ) -> Figure:
     """Diverging stacked bars of the answers 1..5 per item, centred on the middle of the neutral answer.
 
@@ -73,7 +104,7 @@ def likert_chart(
     reach = float(np.nanmax(ends)) if np.any(np.isfinite(ends)) else 1.0
     limit = min(1.0, np.ceil(reach * 4) / 4 + 0.05)  # symmetric, to the next quarter
     ax.set_xlim(-limit, limit)
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{abs(x):.0%}"))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: percent(abs(x))))
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 if xlabel else -0.06), ncols=5,
               prop={"family": FONT, "size": 8}, frameon=False)
     _style(ax, title, xlabel)
@@ -88,11 +119,14 @@ def rates_chart(
     xlabel: str = "",
     target_label: str = "",
     withheld_label: str = "",
+    percent: Percent = plain_percent,
 ) -> Figure:
-    """Rates with their confidence intervals per group (one row each), against a target line.
+    """Rates with their confidence intervals per group (one row each, the first on top), against a target.
 
     ``rates`` is a result of :func:`analysis.estimates.satisfaction_rates`; ``label`` names the column shown
     for each row. Points are coloured by ``verdict`` when present. Withheld groups show ``withheld_label``.
+    With one ``target`` a dashed line marks it; without, a ``target`` column gives each row its own mark
+    (sectors with different targets in one chart).
     """
     for column in (label, "rate", "ci_low", "ci_high"):
         if column not in rates.columns:
@@ -112,10 +146,18 @@ def rates_chart(
         ax.text(0.01, row, withheld_label, va="center", fontsize=8, color="#7f7f7f", fontfamily=FONT)
     if target is not None:
         ax.axvline(target, color="#404040", linestyle="--", linewidth=1)
-        ax.text(target, len(rates) - 0.4, f" {target_label} {target:.0%}".rstrip(), fontsize=8, fontfamily=FONT)
+        ax.text(target, len(rates) - 0.4, f" {target_label} {percent(target)}".rstrip(), fontsize=8,
+                fontfamily=FONT)
+    elif "target" in rates.columns:
+        goals = rates["target"].to_numpy(dtype=float, na_value=np.nan)
+        marked = np.isfinite(goals)
+        ax.scatter(goals[marked], rows[marked], marker="|", s=220, color="#404040", linewidths=1.5, zorder=2,
+                   label=target_label or None)
+        if target_label and marked.any():
+            ax.legend(loc="lower left", prop={"family": FONT, "size": 8}, frameon=False)
     ax.set_yticks(rows, labels=[textwrap.shorten(str(v), LABEL_WIDTH, placeholder="…") for v in rates[label]])
     ax.set_xlim(0, 1)
-    ax.xaxis.set_major_formatter(PercentFormatter(xmax=1))
+    _percent_axis(ax.xaxis, percent)
     _style(ax, title, xlabel)
     return fig
 
@@ -129,9 +171,14 @@ def trend_chart(
     xlabel: str = "",
     ylabel: str = "",
     target_label: str = "",
+    percent: Percent = plain_percent,
 ) -> Figure:
     """Rate across campaigns (``x``, in the order of the table) with a band for the confidence interval;
-    one line per value of ``group`` if given."""
+    one line per value of ``group`` if given.
+
+    The rate axis spans the data and the target (:func:`trend_limits`), not 0–100 %, so that change shows.
+    Without one ``target``, a ``target`` column draws each group's own target as a dashed line in its colour.
+    """
     for column in (x, "rate", "ci_low", "ci_high", *([group] if group else [])):
         if column not in rates.columns:
             raise ValueError(f"rates: no column {column!r}")
@@ -146,11 +193,19 @@ def trend_chart(
         ax.fill_between(where, part["ci_low"].to_numpy(dtype=float, na_value=np.nan),
                         part["ci_high"].to_numpy(dtype=float, na_value=np.nan), alpha=0.2,
                         color=line[0].get_color())
+        goals = part["target"].dropna().unique() if target is None and "target" in part.columns else ()
+        for goal in goals:
+            name_text = "" if name is None else str(name) + ": "
+            ax.axhline(float(goal), color=line[0].get_color(), linestyle="--", linewidth=1,
+                       label=f"{name_text}{target_label} {percent(float(goal))}".strip() if target_label else None)
     if target is not None:
-        ax.axhline(target, color="#404040", linestyle="--", linewidth=1, label=target_label or None)
+        ax.axhline(target, color="#404040", linestyle="--", linewidth=1,
+                   label=f"{target_label} {percent(target)}" if target_label else None)
     ax.set_xticks(list(positions.values()), labels=[str(v) for v in positions])
-    ax.set_ylim(0, 1)
-    ax.yaxis.set_major_formatter(PercentFormatter(xmax=1))
+    targets = [target] if target is not None else list(rates["target"]) if "target" in rates.columns else []
+    ax.set_ylim(*trend_limits(rates["ci_low"].to_numpy(dtype=float, na_value=np.nan),
+                              rates["ci_high"].to_numpy(dtype=float, na_value=np.nan), targets))
+    _percent_axis(ax.yaxis, percent)
     if group is not None or target_label:
         ax.legend(prop={"family": FONT, "size": 8}, frameon=False)
     _style(ax, title, xlabel, ylabel)

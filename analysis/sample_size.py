@@ -89,3 +89,62 @@ def required_sample_size(
     122
     """
     return int(required_sample_sizes([volume], margin, expected_rate, level, design_effect)[0])
+
+
+def additional_respondents(
+    rate: float,
+    target: float,
+    n: int,
+    n_eff: float | None = None,
+    volume: int | None = None,
+    level: float = 0.95,
+) -> int | None:
+    """About how many more respondents would settle whether a group reaches ``target``, if its rate held.
+
+    The confidence interval excludes the target once its half-width is below the distance between the rate
+    and the target, so this is :func:`required_sample_size` with ``margin = |rate - target|``,
+    ``expected_rate = rate`` and the design effect of the weights (``n / n_eff``), less the ``n`` already
+    asked. It is the normal-approximation (Wald) count, hence "about": the reports' logit interval may need a
+    few answers more or fewer. A rate of exactly 0 or 1 is taken as half an answer from the edge
+    (:math:`p = 1/(2n)`), since a sample that unanimous still leaves doubt.
+
+    Parameters
+    ----------
+    rate, target : float
+        The estimated rate and the target, in [0, 1].
+    n : int
+        Respondents already counted in the rate.
+    n_eff : float or None
+        Kish effective sample size of those respondents (``None``: equal weights, design effect 1).
+    volume : int or None
+        People the group served in the period (finite-population correction); ``None`` or 0: not known.
+    level : float
+        Confidence level of the interval.
+
+    Returns
+    -------
+    int or None
+        Respondents still needed (0 if the sample already suffices), or ``None`` when the rate equals the
+        target, which no number of answers can settle.
+
+    Examples
+    --------
+    >>> additional_respondents(0.85, 0.90, n=100)       # n0 = 1.96**2 * 0.85 * 0.15 / 0.05**2 = 195.9 -> 196
+    96
+    """
+    if not 0 <= rate <= 1 or not 0 <= target <= 1:
+        raise ValueError(f"rate and target: must be between 0 and 1, not {rate} and {target}")
+    if n < 0:
+        raise ValueError(f"n: must be 0 or more, not {n}")
+    margin = abs(rate - target)
+    if margin == 0:
+        return None
+    edge = 1 / (2 * max(n, 1))
+    p = min(max(rate, edge), 1 - edge)
+    design_effect = n / n_eff if n_eff and n_eff > 0 and n > 0 else 1.0
+    if volume and volume > n:
+        needed = required_sample_size(int(volume), min(margin, 0.999), p, level, max(design_effect, 1e-9))
+    else:
+        z = normal_quantile(level)
+        needed = int(np.ceil(z * z * p * (1 - p) * design_effect / (margin * margin) - 1e-9))
+    return max(needed - n, 0)

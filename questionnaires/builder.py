@@ -20,7 +20,7 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import UNKNOWN_KEY_SUGGEST, Problem
-from .model import COMPARISONS, ITEM_TYPES, ROLES, SECTORS, Item, Option, Questionnaire, Section, ShowIf
+from .model import COMPARISONS, ITEM_TYPES, ROLES, SECTORS, TARGET_RULES, Item, Option, Questionnaire, Section, ShowIf
 from .rules import TYPE_KEYS, Located, check_items
 
 ID = re.compile(r"[a-z][a-z0-9_]{0,63}\Z")
@@ -30,8 +30,8 @@ MAX_TEXT_LENGTH = 10_000
 NULL = "tag:yaml.org,2002:null"
 
 #: Keys of each mapping, with whether they are required.
-TOP_KEYS = {"id": True, "version": True, "sector": True, "target": True, "title": True, "intro": False,
-            "sections": True}
+TOP_KEYS = {"id": True, "version": True, "sector": True, "target": True, "target_rule": False, "title": True,
+            "intro": False, "sections": True}
 SECTION_KEYS = {"id": True, "title": True, "intro": False, "items": True}
 ITEM_KEYS = {"id": True, "type": True, "text": True, "required": False, "help": False, "options": False,
              "dimension": False, "role": False, "weighting_variable": False, "show_if": False, "min": False,
@@ -173,6 +173,8 @@ class Builder:
             version=version or 0,
             sector=self.choice(get.get("sector"), "sector", SECTORS, "bad_sector"),
             target=float(target or 0),
+            target_rule=self.choice(get.get("target_rule"), "target_rule", TARGET_RULES, "bad_target_rule")
+            or TARGET_RULES[0],
             title=self.text(get.get("title"), "title"),
             intro=self.optional_text(get.get("intro"), "intro"),
             sections=self.sections(get.get("sections"), located),

@@ -100,6 +100,10 @@ BAD_SECTOR = N_("The sector '%(value)s' is not known. Use one of: %(allowed)s.")
 BAD_TARGET = N_(
     "The target must be a share above 0 and at most 1, for example 0.9 for 90%%, not '%(value)s'."
 )
+BAD_TARGET_RULE = N_(
+    "The target rule '%(value)s' is not known. Use one of: %(allowed)s (at_least: the rate must reach the "
+    "target, '≥ 90%%'; above: the rate must exceed it, '> 80%%')."
+)
 DUPLICATE_SECTION = N_(
     "The section id '%(section)s' is already used on line %(first)s. Give each section its own id."
 )
@@ -248,6 +252,7 @@ CATALOGUE: dict[str, str] = {
     "bad_version": BAD_VERSION,
     "bad_sector": BAD_SECTOR,
     "bad_target": BAD_TARGET,
+    "bad_target_rule": BAD_TARGET_RULE,
     "duplicate_section": DUPLICATE_SECTION,
     "duplicate_item": DUPLICATE_ITEM,
     "no_overall": NO_OVERALL,

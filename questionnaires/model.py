@@ -30,6 +30,13 @@ from typing import Any
 ITEM_TYPES = ("likert5", "yes_no", "single", "multi", "number", "text")
 SECTORS = ("one_stop", "health", "education")
 ROLES = ("overall", "demographic")
+#: How a rate is compared with its target for the official verdict: "at_least" reads "≥ 90 %", "above" "> 80 %".
+TARGET_RULES = ("at_least", "above")
+
+
+def reaches_target(rate: float, target: float, rule: str) -> bool:
+    """Whether ``rate`` reaches ``target`` under ``rule`` ("at_least": ≥, "above": >)."""
+    return rate > target if rule == "above" else rate >= target
 NOT_APPLICABLE = "na"
 YES, NO = "yes", "no"
 
@@ -189,12 +196,18 @@ class Questionnaire:
     title: str
     sections: tuple[Section, ...]
     intro: str | None = None
+    #: How the official verdict compares the rate with the target: ``at_least`` (≥) or ``above`` (>).
+    target_rule: str = "at_least"
     source: str = field(default="", compare=False)
     warnings: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def items(self) -> tuple[Item, ...]:
         return tuple(item for section in self.sections for item in section.items)
+
+    def reaches_target(self, rate: float) -> bool:
+        """The official verdict on a point estimate: the target's own inequality (≥ or >), no sampling error."""
+        return reaches_target(rate, self.target, self.target_rule)
 
     def item(self, item_id: str) -> Item:
         for item in self.items:

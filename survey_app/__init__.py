@@ -129,9 +129,11 @@ def _register_blueprints(app: Flask) -> None:
     from .admin import bp as admin_bp
     from .auth import bp as auth_bp
     from .reports import bp as reports_bp
+    from .results import bp as results_bp
     from .survey import bp as survey_bp
 
     app.register_blueprint(survey_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(reports_bp, url_prefix="/reports")
+    app.register_blueprint(results_bp, url_prefix="/results")

@@ -28,6 +28,7 @@ from flask_babel import Domain, get_locale, refresh
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
+from . import formats
 from .catalog import FALLBACK_LANGUAGE, SOURCE_LANGUAGE, Catalogs, Language, coverage
 from .extensions import babel
 
@@ -264,5 +265,6 @@ def init_app(app: Flask) -> None:
     babel.domain_instance = CatalogDomain()
     app.before_request(_remember_query_language)
     app.before_request(_translate_form_messages)
+    formats.register(app)
     app.jinja_env.globals.update(current_locale_code=current_locale_code, current_direction=current_direction,
                                  language_name=language_name)

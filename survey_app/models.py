@@ -96,6 +96,8 @@ class Campaign(db.Model):
     ends_on: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(10), default="draft")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    #: The province's day the results were made public at /results/<id> (``None``: not public).
+    published_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     units: Mapped[list[CampaignUnit]] = relationship(back_populates="campaign", cascade="all, delete-orphan")
 
     def accepts_on(self, day: date) -> bool:

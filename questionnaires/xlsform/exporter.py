@@ -58,7 +58,7 @@ def to_yaml(questionnaire: Questionnaire, comment: str = "") -> str:
     """
     data: dict[str, object] = {"id": questionnaire.id, "version": questionnaire.version,
                                "sector": questionnaire.sector, "target": questionnaire.target,
-                               "title": questionnaire.title}
+                               "target_rule": questionnaire.target_rule, "title": questionnaire.title}
     if questionnaire.intro:
         data["intro"] = questionnaire.intro
     data["sections"] = [

@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms import SelectChoice
 
 from ..auth.access import admin_required, staff_required, visible_unit_ids
+from ..collation import sort_key
 from ..extensions import db
 from ..kiosk_health import kiosk_states
 from ..models import SECTORS, Campaign, CampaignUnit, ReceiptCode, Response, Unit, utcnow
@@ -89,7 +90,7 @@ def _save_units(form: CampaignForm, campaign: Campaign, units_by_id: dict[int, U
 
 
 def _edit(campaign: Campaign | None) -> str | WerkzeugResponse:
-    units = db.session.scalars(select(Unit).order_by(Unit.sector, Unit.name)).all()
+    units = sorted(db.session.scalars(select(Unit)).all(), key=lambda unit: (unit.sector, sort_key(unit.name)))
     units_by_id = {unit.id: unit for unit in units}
     # Not obj=campaign: its `units` (links) would become rows of their own beside the rows built below.
     form = CampaignForm(data={"name": campaign.name, "starts_on": campaign.starts_on,
@@ -229,7 +230,7 @@ def planner(campaign_id: int) -> str | WerkzeugResponse:
         db.session.commit()
         flash(_("Quotas saved."), "info")
         return redirect(url_for("admin.campaign", campaign_id=campaign.id))
-    plan = plan_quotas(sorted(campaign.units, key=lambda link: link.unit.name), *settings) if settings else []
+    plan = plan_quotas(sorted(campaign.units, key=lambda link: sort_key(link.unit.name)), *settings) if settings else []
     if settings:
         save.margin.data, save.expected_rate.data, save.level.data = (str(value) for value in settings)
     return render_template("admin/planner.html", campaign=campaign, form=form, save=save, plan=plan)

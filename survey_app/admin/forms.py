@@ -24,6 +24,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from .. import formats
 from ..models import SECTORS
 
 QUESTIONNAIRE_LABELS = {
@@ -98,14 +99,14 @@ class PlannerForm(FlaskForm):
         csrf = False
 
     margin = SelectField(_l("Margin of error"), default="0.05",
-                         choices=[SelectChoice(value, f"± {label} %") for value, label in
-                                  (("0.03", 3), ("0.05", 5), ("0.07", 7), ("0.1", 10))])
+                         choices=[SelectChoice(value, formats.lazy_percent(float(value), prefix="± "))
+                                  for value in ("0.03", "0.05", "0.07", "0.1")])
     expected_rate = IntegerField(_l("Expected satisfaction rate (%)"), default=50,
                                  validators=[InputRequired(_l("Enter a number between 1 and 99")),
                                              NumberRange(1, 99, _l("Enter a number between 1 and 99"))])
     level = SelectField(_l("Confidence level"), default="0.95",
-                        choices=[SelectChoice("0.9", "90 %"), SelectChoice("0.95", "95 %"),
-                                 SelectChoice("0.99", "99 %")])
+                        choices=[SelectChoice(value, formats.lazy_percent(float(value)))
+                                 for value in ("0.9", "0.95", "0.99")])
 
 
 class SaveQuotasForm(FlaskForm):

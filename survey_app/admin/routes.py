@@ -13,6 +13,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..auth.access import visible_unit_ids
+from ..collation import sorted_by
 from ..extensions import db
 from ..levels import level_name
 from ..models import Campaign, CampaignUnit
@@ -42,7 +43,7 @@ def visible_links(campaign: Campaign) -> list[CampaignUnit]:
     """The campaign's units the current user may see, by unit name."""
     allowed = visible_unit_ids()
     links = [link for link in campaign.units if allowed is None or link.unit_id in allowed]
-    return sorted(links, key=lambda link: link.unit.name)
+    return sorted_by(links, lambda link: link.unit.name)
 
 
 def campaign_or_404(campaign_id: int) -> Campaign:

@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms import SelectChoice
 
 from ..auth.access import admin_required
+from ..collation import sort_key
 from ..extensions import db
 from ..i18n import available_locales, language_name
 from ..levels import level_name, level_names
@@ -29,7 +30,8 @@ def _locked_sectors() -> dict[str, str]:
 @bp.route("/units")
 @admin_required
 def units() -> str:
-    rows = db.session.scalars(select(Unit).order_by(Unit.sector, Unit.level, Unit.name)).all()
+    rows = db.session.scalars(select(Unit).order_by(Unit.sector, Unit.level)).all()
+    rows = sorted(rows, key=lambda unit: (unit.sector, unit.level, sort_key(unit.name)))
     return render_template("admin/units.html", units=rows)
 
 

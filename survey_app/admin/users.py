@@ -16,6 +16,7 @@ from wtforms import SelectChoice
 from ..auth import staff_session
 from ..auth.access import admin_required
 from ..auth.accounts import AccountError, check_account, create_user, reset_password, set_active
+from ..collation import sorted_by
 from ..extensions import db
 from ..models import Unit, User
 from .forms import NewUserForm, PasswordForm, UserForm
@@ -30,7 +31,7 @@ def _user_or_404(user_id: int) -> User:
 
 
 def _with_units(form: UserForm) -> dict[int, Unit]:
-    units = db.session.scalars(select(Unit).order_by(Unit.name)).all()
+    units = sorted_by(db.session.scalars(select(Unit)).all(), lambda unit: unit.name)
     form.units.choices = [SelectChoice(unit.id, f"{unit.name} ({unit.code})") for unit in units]
     return {unit.id: unit for unit in units}
 

@@ -26,6 +26,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from werkzeug.urls import iri_to_uri
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from ..collation import sorted_by
 from ..extensions import client_key, db, keyed_hash, limiter, login_manager
 from ..i18n import SESSION_KEY as LOCALE_KEY
 from ..models import Campaign, CampaignUnit, Response, User
@@ -147,5 +148,5 @@ def dashboard() -> str | WerkzeugResponse:
     links = db.session.scalars(
         select(CampaignUnit).join(Campaign).where(CampaignUnit.unit_id.in_(unit_ids))
         .order_by(Campaign.starts_on.desc())).all()
-    return render_template("auth/dashboard_agency.html", units=sorted(current_user.units, key=lambda u: u.name),
+    return render_template("auth/dashboard_agency.html", units=sorted_by(current_user.units, lambda u: u.name),
                            links=links)

@@ -1,6 +1,10 @@
 """Blueprint `reports`: satisfaction reports, charts and exports; see routes.py (pages) and downloads.py."""
 
-from . import downloads, provisional  # noqa: F401  (register the download routes and the provisional mark)
+from . import (
+    downloads,  # noqa: F401  (registers the download routes on the blueprint)
+    provisional,  # noqa: F401  (the provisional mark)
+    submission,  # noqa: F401  (the report to the People's Committee)
+)
 from .routes import bp
 
 __all__ = ["bp"]

@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 
 from questionnaires.model import LIKERT_LABELS
 
+from .. import formats
 from ..models import Campaign
 from .cache import fingerprint, report_cache
 from .dataset import earlier_campaigns
@@ -27,6 +28,8 @@ from .unit_tables import LIKERT_KEYS
 MIN_HEIGHT_INCHES = 3.2
 PROVINCE_KINDS = ("sectors", "units", "areas", "trend")
 UNIT_KINDS = ("dimensions", "items", "trend")
+#: The columns the province's unit table can be sorted by (``?sort=``), which the units chart follows.
+UNIT_SORTS = ("name", "sector", "area", "rank", "rate", "ci_low", "verdict", "n")
 ALT_TEXTS = {
     "sectors": _l("Chart of the satisfaction rate of each sector with its confidence interval and target."),
     "units": _l("Chart of the satisfaction rate of each unit with its confidence interval and target."),
@@ -43,10 +46,12 @@ def alt_text(kind: str) -> str:
     return str(ALT_TEXTS[kind])
 
 
-def province_chart(campaign: Campaign, kind: str) -> bytes:
-    """PNG of one province chart (cached; see the module docstring)."""
-    key = ("chart", campaign.id, "province", kind, str(get_locale()), _data_key(campaign, kind))
-    return report_cache().get_or_build(key, lambda: _png(_province_figure(campaign, kind)))
+def province_chart(campaign: Campaign, kind: str, sort: str | None = None) -> bytes:
+    """PNG of one province chart (cached; see the module docstring); ``sort`` orders the units chart as the
+    table beside it (``?sort=`` of the page)."""
+    sort = sort if sort and sort.lstrip("-") in UNIT_SORTS else None  # no cache entry per made-up value
+    key = ("chart", campaign.id, "province", kind, sort, str(get_locale()), _data_key(campaign, kind))
+    return report_cache().get_or_build(key, lambda: _png(_province_figure(campaign, kind, sort)))
 
 
 def unit_chart(campaign: Campaign, unit_id: int, kind: str) -> bytes:
@@ -86,13 +91,19 @@ def _common_target(frame: pd.DataFrame) -> float | None:
     return float(targets.pop()) if len(targets) == 1 else None
 
 
+def _percent(value: float) -> str:
+    """Axis and label texts of a share in the reader's conventions ("80 %" in Vietnamese, "80%" in English)."""
+    return formats.percent(value, decimals=0)
+
+
 def _texts(frame: pd.DataFrame) -> dict[str, object]:
     target = _common_target(frame)
     return {
-        "target": target, "target_label": _("Target"),
-        "xlabel": _("Satisfaction rate with its %(level)s confidence interval", level="95 %") if target is not None else
+        "target": target, "target_label": _("Target"), "percent": _percent,
+        "xlabel": _("Satisfaction rate with its %(level)s confidence interval", level=_percent(0.95))
+        if target is not None else
         _("Satisfaction rate with its %(level)s confidence interval; colour: verdict against each target",
-          level="95 %"),
+          level=_percent(0.95)),
     }
 
 
@@ -106,18 +117,18 @@ def _rates_chart(frame: pd.DataFrame, **options: object) -> Figure:
     return figure
 
 
-def _province_figure(campaign: Campaign, kind: str) -> Figure:
+def _province_figure(campaign: Campaign, kind: str, sort: str | None = None) -> Figure:
     from analysis import charts as drawing
 
-    table = province_report(campaign).tables()[kind]
+    table = province_report(campaign, sort=sort).tables()[kind]
     frame = drawable(table)
     sectors = [str(SECTORS.get(s, s)) for s in frame["sector"]]
     if kind == "trend":
         return drawing.trend_chart(frame.assign(series=sectors), x="campaign", group="series", title=str(table.title),
                                    target=_common_target(frame), target_label=_("Target"),
-                                   ylabel=_("Satisfaction rate"))
-    if kind == "units":
-        frame = frame.sort_values(["sector", "name"]).assign(label=frame["name"])
+                                   ylabel=_("Satisfaction rate"), percent=_percent)
+    if kind == "units":  # top to bottom in the order of the table beside it
+        frame = frame.assign(label=frame["name"])
     elif kind == "areas":
         frame = frame.assign(label=[f"{d} – {s}" for d, s in zip(frame["area"], sectors, strict=True)])
     else:
@@ -135,15 +146,15 @@ def _unit_figure(campaign: Campaign, unit_id: int, kind: str) -> Figure:
     withheld = _("Fewer than 5 respondents: not shown")
     if kind == "trend":
         return drawing.trend_chart(frame, x="campaign", title=str(table.title), target=_common_target(frame),
-                                   target_label=_("Target"), ylabel=_("Satisfaction rate"))
+                                   target_label=_("Target"), ylabel=_("Satisfaction rate"), percent=_percent)
     if kind == "dimensions":
         # Indices have no interval: the chart shows each dimension's share satisfied as a point.
         points = frame.assign(rate=frame["share_satisfied"], ci_low=float("nan"), ci_high=float("nan"))
         return _rates_chart(points, label="dimension", title=str(table.title), withheld_label=withheld,
-                            xlabel=_("Share of satisfied answers"))
+                            xlabel=_("Share of satisfied answers"), percent=_percent)
     shown = frame.loc[[not hidden(row) for row in frame.to_dict("records")]]
     distribution = shown.set_index("item")[list(LIKERT_KEYS)]
     distribution.columns = [1, 2, 3, 4, 5]
     return drawing.likert_chart(distribution, answer_labels=[_(text) for _value, text in LIKERT_LABELS],
                                 item_labels=dict(zip(shown["item"], shown["question"], strict=True)),
-                                title=str(table.title), xlabel=_("Share of answers"))
+                                title=str(table.title), xlabel=_("Share of answers"), percent=_percent)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from ..collation import sort_key
 from ..extensions import db
 from ..models import Response
 from ..questionnaire_registry import registry
@@ -49,7 +50,7 @@ def unit_comments(campaign_id: int, unit_id: int, questionnaire_id: str, respond
             text = (answers or {}).get(item)
             if isinstance(text, str) and text.strip():
                 comments.append(Comment(response_id, text.strip(), bool(is_hidden)))
-    return sorted(comments, key=lambda c: (c.text.casefold(), c.response_id))
+    return sorted(comments, key=lambda c: (sort_key(c.text), c.response_id))
 
 
 def set_hidden(campaign_id: int, unit_id: int, response_id: int, hide: bool) -> bool:

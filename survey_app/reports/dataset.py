@@ -23,6 +23,7 @@ from sqlalchemy import select
 from analysis import design_weights, rake, read_database
 from analysis.margins import with_not_stated
 
+from ..collation import sort_key
 from ..extensions import db
 from ..models import Campaign, CampaignUnit, Unit
 from ..questionnaire_registry import registry
@@ -138,7 +139,9 @@ def campaign_units(campaign_id: int) -> pd.DataFrame:
     ).all()
     units = pd.DataFrame(rows, columns=list(UNIT_COLUMNS[:-1]))
     units["target"] = [target_of(q, s) for q, s in zip(units["questionnaire_id"], units["sector"], strict=True)]
-    return units
+    # Vietnamese alphabetical order within a sector (SQL's order of names depends on the database).
+    order = sorted(range(len(units)), key=lambda i: (units["sector"].iat[i], sort_key(units["name"].iat[i])))
+    return units.iloc[order].reset_index(drop=True)
 
 
 def target_of(questionnaire_id: str, sector: str) -> float:

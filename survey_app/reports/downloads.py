@@ -52,7 +52,7 @@ def campaign_chart(campaign_id: int, kind: str) -> Response:
     found = campaign_or_404(campaign_id)
     if kind not in charts.PROVINCE_KINDS or kind not in province_report(found).tables():
         abort(404)  # e.g. areas, for a campaign whose units have none (two tiers since 2025)
-    return _image(charts.province_chart(found, kind))
+    return _image(charts.province_chart(found, kind, request.args.get("sort") if kind == "units" else None))
 
 
 @bp.route("/<int:campaign_id>/units/<int:unit_id>/chart/<kind>.png")

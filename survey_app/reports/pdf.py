@@ -12,12 +12,12 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import matplotlib
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 from PIL import Image
 
+from .. import formats
 from ..i18n import current_locale_code
 from ..models import Campaign, utcnow
 from .provisional import provisional_note
@@ -43,7 +43,7 @@ class ReportPDF(FPDF):
         self.set_font(FONT, "B", 15)
         self.multi_cell(0, 7, title, new_x="LMARGIN", new_y="NEXT")
         self.set_font(FONT, "", 8)
-        self.multi_cell(0, 5, _("Produced on %(date)s", date=format_datetime(utcnow())),
+        self.multi_cell(0, 5, _("Produced on %(date)s", date=formats.datetime(utcnow())),
                         new_x="LMARGIN", new_y="NEXT")
         self.ln(2)
 

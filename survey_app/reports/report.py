@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 from flask_babel import lazy_gettext as _l
 
+from .. import formats
 from ..models import Campaign
 from ..questionnaire_registry import registry
 from . import findings, tables
@@ -22,7 +23,7 @@ from .unit_tables import dimension_table, item_table, share_table
 
 RATE_COLUMNS = (
     Column("rate", _l("Satisfaction rate"), "percent", True),
-    Column("ci_low", _l("%(level)s confidence interval", level="95 %"), "interval", True),
+    Column("ci_low", _l("%(level)s confidence interval", level=formats.lazy_percent(0.95)), "interval", True),
     Column("target", _l("Target"), "percent"),
     Column("verdict", _l("Verdict"), "verdict", True),
     Column("respondents", _l("Respondents"), "count", True),

@@ -14,11 +14,13 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from ..auth.access import admin_required, staff_required, visible_unit_ids
 from ..questionnaire_registry import registry
-from . import charts
+from . import charts, verdict
 from .access import campaign_or_404, unit_or_404, visible_campaigns
 from .comments import set_hidden
 from .report import METHOD_PROVINCE, METHOD_UNIT, province_report, unit_report
+from .standing import unit_standing
 from .table import display_rows
+from .verdict import METHOD as VERDICT_METHOD
 
 bp = Blueprint("reports", __name__)
 
@@ -27,6 +29,26 @@ bp = Blueprint("reports", __name__)
 def report_rows(table):  # type: ignore[no-untyped-def]
     """Rows of a report table with their cell texts, small-cell rule applied (see ``table.display_rows``)."""
     return list(display_rows(table))
+
+
+@bp.app_template_global()
+def verdict_official(standing):  # type: ignore[no-untyped-def]
+    return verdict.official(standing)
+
+
+@bp.app_template_global()
+def verdict_certainty(standing):  # type: ignore[no-untyped-def]
+    return verdict.certainty(standing)
+
+
+@bp.app_template_global()
+def verdict_short(standing):  # type: ignore[no-untyped-def]
+    return verdict.short(standing)
+
+
+@bp.app_template_global()
+def target_text(standing):  # type: ignore[no-untyped-def]
+    return verdict.target_text(standing.target, standing.rule)
 
 
 @bp.route("/")
@@ -43,6 +65,7 @@ def campaign(campaign_id: int) -> str:
     report = province_report(found, visible_unit_ids(), request.args.get("sort"))
     chart_kinds = charts.PROVINCE_KINDS if current_user.is_admin else ()
     return render_template("reports/campaign.html", campaign=found, report=report, method=METHOD_PROVINCE,
+                           verdict_method=VERDICT_METHOD,
                            chart_kinds=chart_kinds, chart_alt=charts.alt_text)
 
 
@@ -54,6 +77,7 @@ def unit(campaign_id: int, unit_id: int) -> str:
     report = unit_report(found, unit_id, include_hidden=current_user.is_admin)
     form = registry().get(str(report.unit["questionnaire_id"]))
     return render_template("reports/unit.html", campaign=found, report=report, form=form, method=METHOD_UNIT,
+                           standing=unit_standing(found, unit_id), verdict_method=VERDICT_METHOD,
                            chart_kinds=charts.UNIT_KINDS, chart_alt=charts.alt_text)
 
 

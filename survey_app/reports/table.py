@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
-from flask_babel import format_decimal, format_percent
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from analysis.estimates import ZERO_WEIGHTS
+
+from .. import formats
 
 #: Column kinds that carry a figure, hidden for a withheld row.
 FIGURE_KINDS = ("percent", "interval", "count", "rank", "number")
@@ -76,18 +77,18 @@ def display_value(row: Mapping[str, Any], column: Column) -> str:
         low, high = row.get("ci_low"), row.get("ci_high")
         if _missing(low) or _missing(high):
             return ""
-        return f"{format_percent(low, '#,##0.0%')} – {format_percent(high, '#,##0.0%')}"
+        return f"{formats.percent(low)} – {formats.percent(high)}"
     value = row.get(column.key)
     if _missing(value):
         return ""
     if column.kind == "percent":
-        return str(format_percent(value, "#,##0.0%"))
+        return formats.percent(value)
     if column.kind in ("count", "rank"):
-        return str(format_decimal(int(value)))  # type: ignore[arg-type]
+        return formats.number(int(value))  # type: ignore[arg-type]
     if column.kind == "number":
-        return str(format_decimal(value, "#,##0.0#"))
+        return formats.number(value, decimals=2)
     if column.kind == "verdict":
-        return str(VERDICTS.get(str(value), value))
+        return _verdict_cell(row) or str(VERDICTS.get(str(value), value))
     if column.kind == "sector":
         return str(SECTORS.get(str(value), value))
     return str(value)
@@ -100,6 +101,15 @@ def withheld_text(row: Mapping[str, Any]) -> str:
     if row.get("withheld") == ZERO_WEIGHTS:
         return _("No usable service volume for this unit: left out of the weighted figures")
     return _("Fewer than 5 respondents: not shown")
+
+
+def _verdict_cell(row: Mapping[str, Any]) -> str:
+    """The official verdict and its certainty in words (see :mod:`survey_app.reports.verdict`)."""
+    from .standing import row_standing  # standing builds on this module's sector names
+    from .verdict import short
+
+    standing = row_standing(row)
+    return short(standing) if standing is not None else ""
 
 
 def display_rows(table: Table) -> Iterator[tuple[Mapping[str, Any], list[str]]]:

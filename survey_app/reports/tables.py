@@ -14,6 +14,7 @@ import pandas as pd
 
 from analysis import satisfaction_rates
 
+from ..collation import sort_key
 from ..models import Campaign
 from .dataset import STRATUM, STRATUM_SIZE, WEIGHT, CampaignData, campaign_data, earlier_campaigns, sector_targets
 
@@ -102,7 +103,10 @@ def sort_table(table: pd.DataFrame, sort: str | None, allowed: Iterable[str], de
     """
     key = sort if sort and sort.lstrip("-") in set(allowed) else default
     column = key.lstrip("-")
-    ordered = table.sort_values(column, ascending=not key.startswith("-"), na_position="last", kind="stable")
+    texts = column in table.columns and not pd.api.types.is_numeric_dtype(table[column])
+    collate = (lambda values: values.map(sort_key)) if texts else None  # names in Vietnamese order
+    ordered = table.sort_values(column, ascending=not key.startswith("-"), na_position="last", kind="stable",
+                                key=collate)
     return ordered.reset_index(drop=True), key
 
 

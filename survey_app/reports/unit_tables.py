@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from analysis import dimension_scores, likert_distribution, share_yes
 from questionnaires.model import LIKERT_LABELS, Questionnaire
 
+from .. import formats
 from .dataset import WEIGHT, CampaignData
 from .table import Column, Table
 from .tables import MIN_GROUP
@@ -24,6 +25,12 @@ DIMENSIONS = {
     "results": _l("Results"), "feedback": _l("Comments and complaints"), "transparency": _l("Information and waiting"),
     "facilities": _l("Facilities"), "environment": _l("School environment"), "teaching": _l("Teaching"),
     "teacher_attitude": _l("Teachers' attitude"), "contact": _l("Contact with the family"),
+}
+#: Names that depend on the sector, where one word would be wrong for another sector's people.
+SECTOR_DIMENSIONS = {
+    ("one_stop", "staff"): _l("Civil servants handling the file"),
+    ("health", "staff"): _l("Doctors, nurses and other staff"),
+    ("education", "staff"): _l("Teachers and school staff"),
 }
 LIKERT_KEYS = tuple(f"answer_{value}" for value, _text in LIKERT_LABELS)
 DIMENSION_COLUMNS = (
@@ -43,7 +50,7 @@ ITEM_COLUMNS = (
 SHARE_COLUMNS = (
     Column("question", _l("Question")),
     Column("rate", _l("Answered yes"), "percent"),
-    Column("ci_low", _l("%(level)s confidence interval", level="95 %"), "interval"),
+    Column("ci_low", _l("%(level)s confidence interval", level=formats.lazy_percent(0.95)), "interval"),
     Column("n", _l("Answers"), "count"),
     Column("withheld", _l("Note"), "withheld"),
 )
@@ -91,7 +98,7 @@ def dimension_table(data: CampaignData, unit_id: int, form: Questionnaire | None
         for dimension in scores["dimension"]
     ]
     scores["withheld"] = _withheld(scores["respondents"])
-    scores["dimension"] = [dimension_label(d) for d in scores["dimension"]]
+    scores["dimension"] = [dimension_label(d, form.sector if form else "") for d in scores["dimension"]]
     return Table("dimensions", _l("Dimensions"), DIMENSION_COLUMNS, scores[columns])
 
 
@@ -111,9 +118,10 @@ def item_table(data: CampaignData, unit_id: int, form: Questionnaire | None) -> 
     return Table("items", _l("Questions"), ITEM_COLUMNS, table[columns])
 
 
-def dimension_label(code: str) -> str:
-    """The translated name of a dimension code (questionnaires name dimensions by code only)."""
-    label = DIMENSIONS.get(code)
+def dimension_label(code: str, sector: str = "") -> str:
+    """The translated name of a dimension code (questionnaires name dimensions by code only), in the words of
+    the unit's sector: a hospital's staff are doctors and nurses, not civil servants (công chức)."""
+    label = SECTOR_DIMENSIONS.get((sector, code), DIMENSIONS.get(code))
     return str(label) if label is not None else code.replace("_", " ").capitalize()
 
 

@@ -28,6 +28,8 @@ ADMIN_ONLY = [
     ("GET", "/admin/levels"),
     ("POST", "/admin/levels"),
     ("POST", "/admin/levels/delete"),
+    ("POST", "/admin/campaigns/{campaign}/publish"),
+    ("POST", "/admin/campaigns/{campaign}/unpublish"),
     ("GET", "/admin/campaigns/{campaign}/planner"),
     ("POST", "/admin/campaigns/{campaign}/planner"),
     ("POST", "/admin/campaigns/{campaign}/units/{unit_a}/receipt-codes"),
@@ -80,7 +82,8 @@ def test_every_admin_route_is_in_the_matrix(app) -> None:  # type: ignore[no-unt
     listed = {template.replace("{campaign}", "<int:campaign_id>").replace("{other_campaign}", "<int:campaign_id>")
               .replace("{unit_a}", "<int:unit_id>").replace("{unit_b}", "<int:unit_id>")
               .replace("{agency}", "<int:user_id>").replace("{code}", "<code>")
-              .replace("{questionnaire}", "<questionnaire_id>").replace("{key}", "<key>") for _, template in EVERY_ROUTE}
+              .replace("{questionnaire}", "<questionnaire_id>").replace("{key}", "<key>")
+              for _, template in EVERY_ROUTE}
     routes = {rule.rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("admin.")}
     assert routes == listed
 

@@ -70,3 +70,35 @@ def test_the_library_never_imports_pyplot() -> None:
     code = "import analysis, analysis.charts, analysis.report, sys; print('matplotlib.pyplot' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+def _tick_texts(axis) -> list[str]:  # type: ignore[no-untyped-def]
+    figure = axis.get_figure()
+    figure.canvas.draw() if hasattr(figure.canvas, "draw") else None
+    return [label.get_text() for label in axis.get_ticklabels() if label.get_text()]
+
+
+def test_trend_axis_shows_change_and_the_target() -> None:
+    """Rates of 78 % → 84 % with the 80 % target: the axis spans 75–85 % or so, not 0–100 %, and the target is
+    a line on it."""
+    trend = pd.DataFrame({"campaign": ["Quý I", "Quý II"], "rate": [0.78, 0.84], "ci_low": [0.76, 0.82],
+                          "ci_high": [0.80, 0.86], "target": [0.8, 0.8]})
+    figure = trend_chart(trend, x="campaign", target=0.8, target_label="Chỉ tiêu",
+                         percent=lambda v: f"{v * 100:.0f}\u00a0%")
+    low, high = figure.axes[0].get_ylim()
+    assert 0.70 <= low <= 0.76 and 0.86 <= high <= 0.95 and high - low <= 0.25
+    assert [line.get_ydata()[0] for line in figure.axes[0].get_lines() if line.get_linestyle() == "--"] == [0.8]
+    assert figure.axes[0].get_legend_handles_labels()[1] == ["Chỉ tiêu 80\u00a0%"]
+    figure_bytes(figure)
+    assert all(text.endswith("\u00a0%") for text in _tick_texts(figure.axes[0].yaxis))
+
+
+def test_rates_chart_marks_each_rows_own_target_and_keeps_the_table_order(rates: pd.DataFrame) -> None:
+    mixed = rates.assign(target=[0.9, 0.8, 0.8])
+    figure = rates_chart(mixed, label="unit_name", target_label="Target")
+    axes = figure.axes[0]
+    marks = axes.collections[-1].get_offsets()
+    assert [tuple(point) for point in marks] == [(0.9, 2.0), (0.8, 1.0), (0.8, 0.0)]
+    # First table row on top: the labels from top to bottom are the table's.
+    order = sorted(zip(axes.get_yticks(), [t.get_text() for t in axes.get_yticklabels()], strict=True), reverse=True)
+    assert [text for _row, text in order] == list(rates["unit_name"])

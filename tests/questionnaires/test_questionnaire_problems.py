@@ -111,6 +111,8 @@ CASES = [
     pytest.param("target: 0.8", "target: 0", [("bad_target", 4, "target")], id="target-zero"),
     pytest.param("target: 0.8", "target: 80", [("bad_target", 4, "target")], id="target-percent"),
     pytest.param("target: 0.8", "target: high", [("bad_target", 4, "target")], id="target-text"),
+    pytest.param("target: 0.8", "target: 0.8\ntarget_rule: more", [("bad_target_rule", 5, "target_rule")],
+                 id="target-rule"),
     pytest.param("title: A test", "title:", [("empty_text", 5, "title")], id="empty-title"),
     # Sections.
     pytest.param("  - id: summary", "  - id: visit", [("duplicate_section", 34, "sections[visit].id")],

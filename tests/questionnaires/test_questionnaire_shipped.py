@@ -113,3 +113,15 @@ def test_education_asks_about_fees_and_paid_extra_classes(shipped: dict[str, Que
     form = shipped["education"]
     assert form.item("extra_fees").type == form.item("extra_tutoring").type == "yes_no"
     assert not form.item("extra_fees").required and not form.item("extra_tutoring").required
+
+
+@pytest.mark.parametrize(("name", "rule", "at_target"), [("one_stop", "at_least", True), ("health", "above", False),
+                                                        ("education", "above", False)])
+def test_target_rule_as_the_plans_state_it(shipped: dict[str, Questionnaire], name: str, rule: str,
+                                           at_target: bool) -> None:
+    """One-stop offices must reach "≥ 90 %", hospitals and schools "> 80 %": a rate equal to it differs."""
+    form = shipped[name]
+    assert form.target_rule == rule
+    assert form.reaches_target(form.target) is at_target
+    assert form.reaches_target(form.target + 0.001)
+    assert not form.reaches_target(form.target - 0.001)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 
 import pytest
 from flask import Flask
@@ -50,9 +51,9 @@ def test_unit_rates_on_the_page_and_in_the_csv_equal_analysis(app: Flask, admin:
     for unit_id, name in ((province.unit_a, UNIT_A_NAME), (province.unit_b, "Trung tâm Y tế huyện Ba Bể")):
         row, figures = by_name[name], rates.loc[unit_id]
         assert float(row["Satisfaction rate (%)"]) == pytest.approx(figures["rate"] * 100, abs=0.05)
-        assert float(row["95 % confidence interval, lower bound (%)"]) == pytest.approx(figures["ci_low"] * 100,
+        assert float(row["95% confidence interval, lower bound (%)"]) == pytest.approx(figures["ci_low"] * 100,
                                                                                          abs=0.05)
-        assert float(row["95 % confidence interval, upper bound (%)"]) == pytest.approx(figures["ci_high"] * 100,
+        assert float(row["95% confidence interval, upper bound (%)"]) == pytest.approx(figures["ci_high"] * 100,
                                                                                          abs=0.05)
         assert int(row["Valid answers to the overall question"]) == figures["n"]
         assert int(row["Respondents"]) == figures["respondents"]
@@ -83,10 +84,16 @@ def test_verdict_target_and_trend(app: Flask, admin: FlaskClient, province: Prov
     assert float(first["Satisfaction rate (%)"]) == pytest.approx(earlier.loc["one_stop", "rate"] * 100, abs=0.05)
     assert first["Target (%)"] == "90.0"
     # 2 of 6 satisfied: the whole interval (7.2 % – 76.2 %) is under the 90 % target.
-    assert first["Verdict"] == "Below the target"
+    assert first["Verdict"] == "Not reached (≥\u00a090%) · certain"
     current = {r["Sector"]: r for r in rows if r["Campaign"] == "Khảo sát Quý III/2026"}
     assert current["Health"]["Target (%)"] == "80.0"
-    assert current["Health"]["Verdict"] == "Not yet known"
+    # The interval holds the target: the cell says how many more answers would settle it, by the sample-size
+    # formula n0 = z² p (1 - p) deff / (p - target)², worked out here by hand from the sector's figures.
+    health = expected(app, province.campaign_id, "sector").set_index("sector").loc["health"]
+    p, n = health["rate"], int(health["n"])
+    n0 = math.ceil(1.959964**2 * p * (1 - p) * (n / health["n_eff"]) / (p - 0.80) ** 2 - 1e-9)
+    word = "Reached" if p > 0.80 else "Not reached"
+    assert current["Health"]["Verdict"] == f"{word} (>\u00a080%) · about {n0 - n:,} more answers to be sure"
 
 
 def test_yes_no_shares_equal_analysis(app: Flask, admin: FlaskClient, province: Province) -> None:

@@ -53,7 +53,7 @@ def test_csv_and_xlsx_exports_withhold_the_small_unit(admin: FlaskClient, provin
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
     row_c = next(r for r in rows if "Bộc Bố" in r["Unit"])
     assert row_c["Note"] == NOT_SHOWN
-    figures = ("Satisfaction rate (%)", "95 % confidence interval, lower bound (%)", "Respondents", "Rank in sector")
+    figures = ("Satisfaction rate (%)", "95% confidence interval, lower bound (%)", "Respondents", "Rank in sector")
     for header in figures:
         assert row_c[header] == "", header
     workbook = openpyxl.load_workbook(io.BytesIO(

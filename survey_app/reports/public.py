@@ -1,0 +1,89 @@
+"""The figures of the public results page (:mod:`survey_app.results`): what a citizen may read of a campaign.
+
+The same tables as the staff reports (so the same numbers and the same small-cell rule), reduced to what is
+made public: the province's rate, each sector's and each unit's rate against its target with the verdict
+sentences, and the change of each sector since the previous campaign. A group with fewer than 5 respondents
+is left out entirely (not even its name with an empty cell), and comments are never part of it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from analysis import satisfaction_rates
+
+from ..collation import sort_key
+from ..extensions import db
+from ..models import Campaign
+from . import tables
+from .dataset import WEIGHT, campaign_data
+from .standing import row_standing
+from .table import SECTORS
+from .verdict import Standing, change, figure
+
+
+@dataclass(frozen=True)
+class PublicRow:
+    """One sector or unit as the public page shows it."""
+
+    name: str
+    sector: str
+    standing: Standing
+    change: str = ""
+
+
+@dataclass(frozen=True)
+class PublicResults:
+    campaign: Campaign
+    respondents: int
+    province_rate: float | None
+    province_low: float | None
+    province_high: float | None
+    sectors: list[PublicRow]
+    units: list[PublicRow]
+    previous: Campaign | None
+
+
+def public_results(campaign: Campaign) -> PublicResults:
+    data = campaign_data(campaign.id)
+    previous = db.session.scalars(
+        select(Campaign).where(Campaign.starts_on < campaign.starts_on, Campaign.published_on.is_not(None))
+        .order_by(Campaign.starts_on.desc()).limit(1)).first()
+    before = {}
+    if previous is not None:
+        before = {r["sector"]: r for r in tables.sector_rates(campaign_data(previous.id)).to_dict("records")}
+    order = list(SECTORS)
+    sectors = []
+    for row in sorted(tables.sector_rates(data).to_dict("records"),
+                      key=lambda r: order.index(r["sector"]) if r["sector"] in order else len(order)):
+        standing = row_standing(row)
+        if standing is None or standing.rate is None:
+            continue
+        earlier = before.get(row["sector"])
+        earlier_rate = _shown_rate(earlier) if earlier else None
+        sentence = change(standing.rate, earlier_rate, previous.name) if earlier_rate is not None and previous else ""
+        sectors.append(PublicRow(str(SECTORS.get(row["sector"], row["sector"])), row["sector"], standing, sentence))
+    units = []
+    for row in tables.unit_rates(data).to_dict("records"):
+        standing = row_standing(row)
+        if standing is not None and standing.rate is not None:
+            units.append(PublicRow(str(row["name"]), str(row["sector"]), standing))
+    units.sort(key=lambda r: (order.index(r.sector) if r.sector in order else len(order), sort_key(r.name)))
+    rate = low = high = None
+    if len(data.frame) and tables.ITEM in data.frame.columns:
+        whole = satisfaction_rates(data.frame, item=tables.ITEM, weight=WEIGHT, min_n=tables.MIN_GROUP)
+        first = whole.iloc[0].to_dict()
+        if not _withheld(first):
+            rate, low, high = figure(first, "rate"), figure(first, "ci_low"), figure(first, "ci_high")
+    return PublicResults(campaign, len(data.frame), rate, low, high, sectors, units, previous)
+
+
+def _withheld(row: dict) -> bool:  # type: ignore[type-arg]
+    reason = row.get("withheld")
+    return isinstance(reason, str) and bool(reason)
+
+
+def _shown_rate(row: dict) -> float | None:  # type: ignore[type-arg]
+    return None if _withheld(row) else figure(row, "rate")

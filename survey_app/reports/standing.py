@@ -1,0 +1,115 @@
+"""The figures behind the plain-words verdicts: each group's rate against its target, and a unit against its
+sector, the province and its previous campaign.
+
+Every number here comes from :mod:`analysis` (the tables of :mod:`survey_app.reports.tables`, one more
+:func:`analysis.satisfaction_rates` call for the province as a whole, and
+:func:`analysis.additional_respondents` for the answers still needed); :mod:`survey_app.reports.verdict` turns
+them into sentences.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from analysis import additional_respondents, satisfaction_rates
+
+from ..models import Campaign
+from ..questionnaire_registry import registry
+from . import tables
+from .dataset import WEIGHT, campaign_data
+from .table import SECTORS
+from .verdict import Standing, comparisons, figure
+
+DEFAULT_RULE = "at_least"
+
+
+def target_rule(questionnaire_id: Any = None, sector: Any = None) -> str:
+    """The target's inequality of a unit's questionnaire, or of the first questionnaire of its sector."""
+    forms = registry()
+    if questionnaire_id is not None and str(questionnaire_id) in forms:
+        return forms[str(questionnaire_id)].target_rule
+    for form in forms.values():
+        if form.sector == sector:
+            return form.target_rule
+    return DEFAULT_RULE
+
+
+def row_standing(row: Mapping[str, Any], **extra: Any) -> Standing | None:
+    """The standing of one table row (unit, sector or district), ``None`` for a row without a target."""
+    target = figure(row, "target")
+    if target is None:
+        return None
+    rate = figure(row, "rate")
+    withheld = row.get("withheld")
+    if isinstance(withheld, str) and withheld:
+        rate = None
+    n = int(figure(row, "n") or 0)
+    more = None
+    if rate is not None:
+        volume = figure(row, "service_volume")
+        more = additional_respondents(rate, target, n, figure(row, "n_eff"), int(volume) if volume else None)
+    return Standing(rate=rate, ci_low=figure(row, "ci_low"), ci_high=figure(row, "ci_high"), target=target,
+                    rule=target_rule(row.get("questionnaire_id"), row.get("sector")), n=n,
+                    settled=str(row.get("verdict") or "not_yet_known"), more_needed=more,
+                    sector=str(row.get("sector") or ""), min_group=tables.MIN_GROUP, group=_group(row), **extra)
+
+
+def _group(row: Mapping[str, Any]) -> str:
+    if "unit_id" in row:
+        return "unit"
+    return "area" if "area" in row else "sector"
+
+
+@dataclass(frozen=True)
+class UnitStanding:
+    """A unit's standing and the sentences a director reads at the top of its page."""
+
+    standing: Standing | None
+    comparisons: list[str]
+
+
+def unit_standing(campaign: Campaign, unit_id: int) -> UnitStanding:
+    """The unit against its target, its sector, the province and the previous campaign it took part in."""
+    data = campaign_data(campaign.id)
+    units = tables.unit_rates(data)
+    mine = units.loc[units["unit_id"] == unit_id].to_dict("records")
+    if not mine:
+        return UnitStanding(None, [])
+    row = mine[0]
+    sectors = tables.sector_rates(data)
+    sector_row = sectors.loc[sectors["sector"] == row["sector"]].to_dict("records")
+    previous = _previous(campaign, unit_id)
+    standing = row_standing(
+        row,
+        sector_rate=_shown(sector_row[0]) if sector_row else None,
+        province_rate=province_rate(campaign),
+        previous_rate=_shown(previous) if previous else None,
+        previous_name=str(previous["campaign"]) if previous else "",
+    )
+    if standing is None:
+        return UnitStanding(None, [])
+    return UnitStanding(standing, comparisons(standing, str(SECTORS.get(standing.sector, standing.sector))))
+
+
+def province_rate(campaign: Campaign) -> float | None:
+    """The volume-weighted rate of the whole province (every unit, every sector), ``None`` below the threshold."""
+    data = campaign_data(campaign.id)
+    if len(data.frame) == 0 or tables.ITEM not in data.frame.columns:
+        return None
+    whole = satisfaction_rates(data.frame, item=tables.ITEM, weight=WEIGHT, min_n=tables.MIN_GROUP)
+    return _shown(whole.iloc[0].to_dict())
+
+
+def _previous(campaign: Campaign, unit_id: int) -> dict[str, Any] | None:
+    trend = tables.unit_trend(campaign, unit_id)
+    if len(trend) < 2:
+        return None
+    earlier = trend.loc[trend["campaign_id"] != campaign.id]
+    return earlier.iloc[-1].to_dict() if len(earlier) else None
+
+
+def _shown(row: Mapping[str, Any]) -> float | None:
+    withheld = row.get("withheld")
+    return None if isinstance(withheld, str) and withheld else figure(row, "rate")
