@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.server import Server, prepare  # noqa: E402
+from bench.server import KIOSK_TOKEN, Server, prepare  # noqa: E402
 
 BUDGET_BYTES = 30 * 1024
 BUDGET_REQUESTS = 6
@@ -92,7 +92,7 @@ def main() -> int:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=chromium, headless=True,
                                                      args=["--no-sandbox", "--disable-background-networking"])
-                pages = {"kiosk start": f"/k/{token}", "kiosk questions": f"/k/{token}/questions?lang=vi",
+                pages = {"kiosk start": f"/k/{KIOSK_TOKEN}", "kiosk questions": f"/k/{KIOSK_TOKEN}/questions?lang=vi",
                          "QR survey page (phone)": f"/s/{token}"}
                 results = {}
                 for name, path in pages.items():
