@@ -86,9 +86,10 @@ class Campaign(db.Model):
         return self.ends_on
 
     def accepts_late_on(self, day: date, filled_on: date) -> bool:
-        """Whether a form filled in on ``filled_on`` may still be counted on ``day``: it was filled in while the
-        campaign took answers and arrives within its grace period (``late_days``)."""
-        if self.status == "draft" or not self.starts_on <= filled_on <= self.last_day:
+        """Whether a form filled in on ``filled_on`` may still be counted on ``day`` although the campaign no longer
+        takes answers: it was filled in while the campaign took answers, and the campaign has a grace period
+        (``late_days``) that has not run out. Without one, closing a campaign stops answers at once."""
+        if not self.late_days or self.status == "draft" or not self.starts_on <= filled_on <= self.last_day:
             return False
         return day <= self.last_day + timedelta(days=self.late_days or 0)
 

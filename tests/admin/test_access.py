@@ -32,6 +32,9 @@ ADMIN_ONLY = [
     ("POST", "/admin/units/{unit_a}"),
     ("GET", "/admin/units/import"),
     ("POST", "/admin/units/import"),
+    ("GET", "/admin/units/{unit_a}/links"),
+    ("GET", "/admin/units/{unit_a}/links/{channel}/replace"),
+    ("POST", "/admin/units/{unit_a}/links/{channel}/replace"),
     ("GET", "/admin/users"),
     ("GET", "/admin/users/new"),
     ("POST", "/admin/users/new"),
@@ -57,7 +60,7 @@ EVERY_ROUTE = ADMIN_ONLY + [("GET", "/admin/campaigns")] + [("GET", own) for own
 
 
 def _url(template: str, world: World) -> str:
-    return template.format(**vars(world))
+    return template.format(channel="qr", **vars(world))
 
 
 def _request(client: FlaskClient, method: str, url: str):  # type: ignore[no-untyped-def]
@@ -67,7 +70,7 @@ def _request(client: FlaskClient, method: str, url: str):  # type: ignore[no-unt
 def test_every_admin_route_is_in_the_matrix(app) -> None:  # type: ignore[no-untyped-def]
     listed = {template.replace("{campaign}", "<int:campaign_id>").replace("{other_campaign}", "<int:campaign_id>")
               .replace("{unit_a}", "<int:unit_id>").replace("{unit_b}", "<int:unit_id>")
-              .replace("{agency}", "<int:user_id>") for _, template in EVERY_ROUTE}
+              .replace("{agency}", "<int:user_id>").replace("{channel}", "<channel>") for _, template in EVERY_ROUTE}
     routes = {rule.rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("admin.")}
     assert routes == listed
 
