@@ -48,7 +48,8 @@ def world(app: Flask, campaign_unit: dict[str, Any], make_user: Any) -> World:
         ids = (unit_b.id, link_b.id, other.id)
     unit_a = campaign_unit["unit_id"]
     return World(campaign=campaign_unit["campaign_id"], other_campaign=ids[2], unit_a=unit_a, unit_b=ids[0],
-                 link_a=campaign_unit["link_id"], link_b=ids[1], token_a=campaign_unit["token"], kiosk_a=campaign_unit["kiosk_token"],
+                 link_a=campaign_unit["link_id"], link_b=ids[1], token_a=campaign_unit["token"],
+                 kiosk_a=campaign_unit["kiosk_token"],
                  admin=make_user(ADMIN, role="province_admin"), agency=make_user(AGENCY, unit_ids=(unit_a,)))
 
 

@@ -101,7 +101,8 @@ class _Controls(HTMLParser):
 def test_pages_are_never_cached_and_the_browser_never_remembers_answers(
         client: FlaskClient, campaign_unit: dict[str, Any]) -> None:
     token = campaign_unit["kiosk_token"]
-    for url in (f"/k/{token}", f"/k/{token}/questions", f"/k/{token}/thanks", f"/s/{campaign_unit['token']}", "/k/unknown"):
+    qr = campaign_unit["token"]
+    for url in (f"/k/{token}", f"/k/{token}/questions", f"/k/{token}/thanks", f"/s/{qr}", "/k/unknown"):
         assert client.get(url).headers["Cache-Control"] == "no-store", url
     page = _Controls()
     page.feed(client.get(f"/k/{token}/questions").get_data(as_text=True))

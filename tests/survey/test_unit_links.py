@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from flask_babel import format_date, force_locale
+from flask_babel import force_locale, format_date
 
 from survey_app.admin.unit_links import replace_link
 from survey_app.extensions import db
