@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, NoReturn
 
-from flask import abort, make_response, render_template, url_for
+from flask import abort, current_app, make_response, render_template, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 
@@ -53,11 +53,14 @@ def _texts(kind: str, link: UnitLink, campaign: Campaign | None) -> tuple[str, l
 
 def render(kind: str, link: UnitLink, status: int, campaign: Campaign | None = None) -> tuple[str, int]:
     heading, paragraphs = _texts(kind, link, campaign)
-    action = None
+    action = refresh = None
     if kind == "no_code_needed":
         action = (url_for("survey.qr_questions", token=link.token), _("Start the survey"))
+    if kind == "no_survey" and link.channel == "kiosk":  # no one to press reload: look again now and then
+        refresh = (current_app.config["KIOSK_NOTICE_REFRESH_SECONDS"],
+                   url_for("survey.kiosk_start", token=link.token))
     page = render_template("survey/notice.html", heading=heading, paragraphs=paragraphs, unit=link.unit,
-                           channel=link.channel, action=action)
+                           channel=link.channel, action=action, refresh=refresh)
     return page, status
 
 
