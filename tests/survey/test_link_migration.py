@@ -73,10 +73,13 @@ def test_printed_campaign_tokens_become_aliases_of_their_unit(tmp_path: Path, em
     with app.app_context():
         counted = db.session.execute(text("SELECT campaign_id, unit_id, channel FROM responses ORDER BY id")).all()
         assert [tuple(row) for row in counted] == [(2, 1, "qr"), (2, 2, "qr"), (2, 1, "kiosk")]
+        db.session.remove()
+        db.engine.dispose()  # also the connection kept for inserts: PostgreSQL's ALTER TABLE waits for every reader
         downgrade(revision=BEFORE)
         back = db.session.execute(text("SELECT campaign_id, unit_id, token FROM campaign_units ORDER BY id")).all()
         assert [tuple(row) for row in back] == [(1, 1, "printed-q3-babe"), (2, 1, "printed-q4-babe"),
                                                 (2, 2, "printed-q4-pac")]
+        db.session.remove()
         upgrade()
         db.session.remove()
         db.engine.dispose()
