@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.server import Server, prepare  # noqa: E402
+from bench.server import KIOSK_TOKEN, Server, prepare  # noqa: E402
 
 BUDGET_BYTES = 30 * 1024
 BUDGET_REQUESTS = 6
@@ -94,8 +94,8 @@ def main() -> int:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=chromium, headless=True,
                                                      args=["--no-sandbox", "--disable-background-networking"])
-                pages = {"kiosk start": f"/k/{token}",
-                         "kiosk, one question per screen": f"/k/{token}/questions?lang=vi",
+                pages = {"kiosk start": f"/k/{KIOSK_TOKEN}",
+                         "kiosk, one question per screen": f"/k/{KIOSK_TOKEN}/questions?lang=vi",
                          "QR survey page (phone)": f"/s/{token}",
                          "QR, one question at a time": f"/s/{token}?steps=1"}
                 results = {}

@@ -77,8 +77,12 @@ def _bare_insert() -> tuple[str, int]:
     return "stored", 201
 
 
+#: The benchmark unit's kiosk link token (its QR token, which ``prepare`` returns, is random).
+KIOSK_TOKEN = "bench-kiosk-link"
+
+
 def prepare(database_url: str, questionnaire_id: str = "one_stop") -> str:
-    """Migrate the database and open one campaign with one unit; return the unit's link token."""
+    """Migrate the database and open one campaign with one unit; return the unit's QR link token."""
     from survey_app import create_app
     from survey_app.database import prepare_database
     from survey_app.extensions import db
@@ -88,13 +92,14 @@ def prepare(database_url: str, questionnaire_id: str = "one_stop") -> str:
     with app.app_context():
         prepare_database()
         today = date.today()
-        unit = Unit(code="BENCH", name="Bộ phận Một cửa (benchmark)", sector="one_stop", level="commune")
+        unit = Unit(code="BENCH", name="Bộ phận Một cửa (benchmark)", sector="one_stop", level="commune",
+                    kiosk_token=KIOSK_TOKEN)
         campaign = Campaign(name="Benchmark", starts_on=today - timedelta(days=1),
                             ends_on=today + timedelta(days=1), status="open")
         link = CampaignUnit(campaign=campaign, unit=unit, questionnaire_id=questionnaire_id, service_volume=10**6)
         db.session.add_all([unit, campaign, link])
         db.session.commit()
-        token = link.token
+        token = unit.qr_token
         db.session.remove()
         db.engine.dispose()
     return token

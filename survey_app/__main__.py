@@ -47,7 +47,8 @@ def main() -> None:
             links = db.session.scalars(select(CampaignUnit).where(CampaignUnit.campaign_id == campaign.id)
                                        .order_by(CampaignUnit.id)).all()
             for link in links:
-                print(f"  {link.unit.name}\n    kiosk: {base}/k/{link.token}\n    QR:    {base}/s/{link.token}")
+                unit = link.unit
+                print(f"  {unit.name}\n    kiosk: {base}/k/{unit.kiosk_token}\n    QR:    {base}/s/{unit.qr_token}")
         print(f"\nStaff sign-in: {base}/login")
         for email, password in DEMO_PASSWORDS.items():
             print(f"  {email}  /  {password}   (demo only)")

@@ -39,6 +39,7 @@ def defaults(instance_path: str) -> dict[str, object]:
         "STAFF_SESSION_IDLE_SECONDS": 8 * 3600,
         "KIOSK_IDLE_SECONDS": 90,
         "KIOSK_THANKS_SECONDS": 8,
+        "KIOSK_NOTICE_REFRESH_SECONDS": 300,  # a kiosk between campaigns looks again for the next one
         "QUESTIONNAIRE_DIR": None,  # None: the shipped questionnaires
         "TRANSLATIONS_DIR": str(Path(__file__).resolve().parent.parent / "translations"),
         "SEND_FILE_MAX_AGE_DEFAULT": 7 * 24 * 3600,

@@ -30,7 +30,7 @@ from .auth.access import visible_unit_ids
 from .extensions import csrf, db, limiter
 from .models import Campaign, CounterAnswer, Unit
 from .survey.forms import SUBMISSION_ID, new_submission_id
-from .survey.routes import _client_key, _open_link, _submit_limit
+from .survey.routes import _client_key, _kiosk_place, _submit_limit
 from .survey.submission import province_today
 
 bp = Blueprint("counter", __name__)
@@ -67,7 +67,7 @@ def _valid_post() -> str | None:
 
 @bp.get("/c/<token>")
 def start(token: str, stale: bool = False) -> str:
-    link = _open_link(token, "kiosk")
+    link, _place = _kiosk_place(token)
     i18n.forget_language()
     return render_template("survey/counter.html", link=link, step="start", question=QUESTION, scores=SCORES,
                            submission_id=new_submission_id(), stale=stale)
@@ -77,12 +77,12 @@ def start(token: str, stale: bool = False) -> str:
 @limiter.limit(_submit_limit, key_func=_client_key)
 @csrf.exempt  # checked by _valid_post, so that a stale page asks for one more tap instead of failing
 def tap(token: str) -> HttpResponse | tuple[str, int]:
-    link = _open_link(token, "kiosk")
+    link, place = _kiosk_place(token)
     sid = _valid_post()
     score = request.form.get("score", "")
     if sid is None or score not in {str(value) for value, _ in SCORES}:
         return start(token, stale=True), 400
-    answer = CounterAnswer(campaign_id=link.campaign_id, unit_id=link.unit_id, locale=i18n.current_language(),
+    answer = CounterAnswer(campaign_id=place.campaign_id, unit_id=place.unit_id, locale=i18n.current_language(),
                            submitted_on=province_today(), score=int(score), submission_id=sid)
     db.session.add(answer)
     try:
@@ -96,7 +96,7 @@ def tap(token: str) -> HttpResponse | tuple[str, int]:
 
 @bp.get("/c/<token>/why")
 def why(token: str) -> str:
-    link = _open_link(token, "kiosk")
+    link, _place = _kiosk_place(token)
     sid = request.args.get("sid", "")
     if not SUBMISSION_ID.match(sid):
         abort(404)
@@ -109,12 +109,12 @@ def why(token: str) -> str:
 @csrf.exempt  # checked by _valid_post
 def reason(token: str) -> HttpResponse:
     """Add the reason to the low score of the same page; once only, and only to a low score of this unit."""
-    link = _open_link(token, "kiosk")
+    link, _place = _kiosk_place(token)
     sid = _valid_post()
     chosen = request.form.get("reason", "")
     if sid is not None and chosen in dict(REASONS):
         db.session.execute(update(CounterAnswer).where(
-            CounterAnswer.submission_id == sid, CounterAnswer.unit_id == link.unit_id,
+            CounterAnswer.submission_id == sid, CounterAnswer.unit_id == link.unit.id,
             CounterAnswer.score.in_(LOW), CounterAnswer.reason.is_(None)).values(reason=chosen))
         db.session.commit()
     return redirect(url_for("counter.thanks", token=token), code=303)
@@ -122,7 +122,7 @@ def reason(token: str) -> HttpResponse:
 
 @bp.get("/c/<token>/thanks")
 def thanks(token: str) -> str:
-    link = _open_link(token, "kiosk")
+    link, _place = _kiosk_place(token)
     page = render_template("survey/counter.html", link=link, step="thanks",
                            seconds=current_app.config.get("COUNTER_RETURN_SECONDS", 3))
     i18n.forget_language()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import secrets
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -67,6 +67,11 @@ class Unit(db.Model):
     # a campaign takes it as that campaign's grouping, so later edits leave earlier campaigns' reports alone.
     area: Mapped[str] = mapped_column(String(100), default="")
     default_locale: Mapped[str] = mapped_column(String(16), default="vi")
+    #: The unit's QR link (``/s/<qr_token>``), printed on posters and receipt slips; it outlives campaigns.
+    qr_token: Mapped[str] = mapped_column(String(40), unique=True, default=new_token)
+    #: The unit's kiosk link (``/k/<kiosk_token>``): lives in the kiosk's browser and is never printed, so a
+    #: printed QR code cannot reach the kiosk route (which may take answers without a receipt code).
+    kiosk_token: Mapped[str] = mapped_column(String(40), unique=True, default=new_token)
 
     def __repr__(self) -> str:
         return f"<Unit {self.code}>"
@@ -95,6 +100,11 @@ class Campaign(db.Model):
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(10), default="draft")
+    #: Days after the campaign closes during which an answer filled in while it was open (a kiosk's offline
+    #: outbox) is still counted; 0: none.
+    late_days: Mapped[int] = mapped_column(Integer, default=0)
+    #: The day the campaign was closed by hand (before its last day, or after), if it was.
+    closed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     #: The province's day the results were made public at /results/<id> (``None``: not public).
     published_on: Mapped[date | None] = mapped_column(Date, nullable=True)
@@ -104,9 +114,28 @@ class Campaign(db.Model):
         """Whether a response may be taken on ``day`` (local date of the province)."""
         return self.status == "open" and self.starts_on <= day <= self.ends_on
 
+    @property
+    def last_day(self) -> date:
+        """The last day answers were (or will be) taken: the last day of the period, or the day it was closed."""
+        if self.status == "closed" and self.closed_on is not None:
+            return min(self.ends_on, self.closed_on)
+        return self.ends_on
+
+    def accepts_late_on(self, day: date, filled_on: date) -> bool:
+        """Whether a form filled in on ``filled_on`` may still be counted on ``day`` although the campaign no longer
+        takes answers: it was filled in while the campaign took answers, and the campaign has a grace period
+        (``late_days``) that has not run out. Without one, closing a campaign stops answers at once."""
+        if not self.late_days or self.status == "draft" or not self.starts_on <= filled_on <= self.last_day:
+            return False
+        return day <= self.last_day + timedelta(days=self.late_days or 0)
+
 
 class CampaignUnit(db.Model):
-    """A unit taking part in a campaign: its questionnaire, service volume, quota and link token."""
+    """A unit taking part in a campaign: its questionnaire, service volume, quota and receipt-code rule.
+
+    The links are the unit's (:class:`Unit`), not the campaign's: the campaign open for the unit decides the
+    questionnaire and where an answer counts.
+    """
 
     __tablename__ = "campaign_units"
     __table_args__ = (UniqueConstraint("campaign_id", "unit_id"),)
@@ -116,9 +145,11 @@ class CampaignUnit(db.Model):
     questionnaire_id: Mapped[str] = mapped_column(String(60))
     service_volume: Mapped[int] = mapped_column(Integer, default=0)
     quota: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    token: Mapped[str] = mapped_column(String(40), unique=True, default=new_token)
     receipt_codes_required: Mapped[bool] = mapped_column(Boolean, default=False)
     area: Mapped[str] = mapped_column(String(100), default="")  # the unit's grouping in this campaign's reports
+    #: For a unit that requires receipt codes: whether its kiosk may still take answers without one (a kiosk
+    #: staff watch over). Off by default, so no route stores an answer without a code.
+    kiosk_without_codes: Mapped[bool] = mapped_column(Boolean, default=False)
     campaign: Mapped[Campaign] = relationship(back_populates="units")
     unit: Mapped[Unit] = relationship()
 
@@ -126,6 +157,20 @@ class CampaignUnit(db.Model):
         if "area" not in values and values.get("unit") is not None:
             values["area"] = values["unit"].area  # joining a campaign, the unit brings today's grouping
         super().__init__(**values)
+
+
+class LinkAlias(db.Model):
+    """An earlier address of a unit's link: a per-campaign QR token printed before links belonged to units
+    (``replaced_on`` empty: it still works as the unit's QR link), or a link replaced by an administrator
+    (``replaced_on`` set: the page says so and stores nothing)."""
+
+    __tablename__ = "link_aliases"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(40), unique=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[str] = mapped_column(String(10))
+    replaced_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    unit: Mapped[Unit] = relationship()
 
 
 class ReceiptCode(db.Model):

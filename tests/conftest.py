@@ -106,7 +106,8 @@ def runner(app: Flask) -> FlaskCliRunner:
 
 @pytest.fixture
 def campaign_unit(app: Flask) -> dict[str, object]:
-    """One open campaign (covering today) with one one-stop shop; returns plain ids and the token."""
+    """One open campaign (covering today) with one one-stop shop; returns plain ids and the unit's QR link token
+    (``token``) and kiosk link token (``kiosk_token``)."""
     with app.app_context():
         unit = Unit(code="MC-TEST", name="Bộ phận Một cửa thử nghiệm", sector="one_stop", level="district",
                     area="Ba Bể", default_locale="vi")
@@ -117,7 +118,8 @@ def campaign_unit(app: Flask) -> dict[str, object]:
                             quota=100)
         db.session.add_all([unit, campaign, link])
         db.session.commit()
-        return {"unit_id": unit.id, "campaign_id": campaign.id, "link_id": link.id, "token": link.token}
+        return {"unit_id": unit.id, "campaign_id": campaign.id, "link_id": link.id, "token": unit.qr_token,
+                "kiosk_token": unit.kiosk_token}
 
 
 @pytest.fixture

@@ -3,7 +3,18 @@
 Importing the view modules registers their routes on ``bp``.
 """
 
-from . import alert_views, campaigns, levels, printing, progress_views, publication, recordings, units, users  # noqa: F401
+from . import (  # noqa: F401  (importing a view module registers its routes)
+    alert_views,
+    campaigns,
+    levels,
+    printing,
+    progress_views,
+    publication,
+    recordings,
+    unit_links,
+    units,
+    users,
+)
 from .routes import bp
 
 __all__ = ["bp"]

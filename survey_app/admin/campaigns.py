@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms import SelectChoice
@@ -54,6 +55,7 @@ def _fill_form(form: CampaignForm, campaign: Campaign | None, units: Sequence[Un
             "unit_id": str(unit.id), "included": link is not None if campaign else previous is not None,
             "service_volume": str(previous.service_volume) if previous else "",
             "receipt_codes": bool(previous and previous.receipt_codes_required),
+            "kiosk_without_codes": bool(previous and previous.kiosk_without_codes),
         })
     for sector in SECTORS:
         chosen = next((link.questionnaire_id for link in current.values() if link.unit.sector == sector), None)
@@ -86,6 +88,7 @@ def _save_units(form: CampaignForm, campaign: Campaign, units_by_id: dict[int, U
         link.questionnaire_id = form.questionnaire_field(unit.sector).data
         link.service_volume = int(row.service_volume.data.strip())
         link.receipt_codes_required = bool(row.receipt_codes.data)
+        link.kiosk_without_codes = bool(row.receipt_codes.data and row.kiosk_without_codes.data)
     return ok
 
 
@@ -93,8 +96,8 @@ def _edit(campaign: Campaign | None) -> str | WerkzeugResponse:
     units = sorted(db.session.scalars(select(Unit)).all(), key=lambda unit: (unit.sector, sort_key(unit.name)))
     units_by_id = {unit.id: unit for unit in units}
     # Not obj=campaign: its `units` (links) would become rows of their own beside the rows built below.
-    form = CampaignForm(data={"name": campaign.name, "starts_on": campaign.starts_on,
-                              "ends_on": campaign.ends_on} if campaign and request.method == "GET" else None)
+    form = CampaignForm(data={"name": campaign.name, "starts_on": campaign.starts_on, "ends_on": campaign.ends_on,
+                              "late_days": campaign.late_days} if campaign and request.method == "GET" else None)
     form.set_questionnaire_choices(_questionnaire_choices())
     if request.method == "GET":
         _fill_form(form, campaign, units)
@@ -106,6 +109,7 @@ def _edit(campaign: Campaign | None) -> str | WerkzeugResponse:
         if form.check_questionnaires(sectors):
             target.name = form.name.data.strip()
             target.starts_on, target.ends_on = form.starts_on.data, form.ends_on.data
+            target.late_days = form.late_days.data
             with db.session.no_autoflush:
                 saved = _save_units(form, target, units_by_id)
             if saved:
@@ -171,15 +175,32 @@ def _confirm(campaign_id: int, action: str) -> str:
 def campaign_open(campaign_id: int) -> WerkzeugResponse:
     """Open for answers; a campaign whose period is over, or without units, cannot be opened."""
     campaign = campaign_or_404(campaign_id)
+    clash = _overlapping(campaign)
     if not campaign.units:
         flash(_("Add at least one unit before opening the campaign."), "error")
     elif campaign.ends_on < utcnow().date():
         flash(_("The period of this campaign is over. Change its last day before opening it."), "error")
+    elif clash is not None:
+        flash(_("%(unit)s is already in the open campaign “%(campaign)s” on some of the same days: a unit's links "
+                "lead to one campaign at a time. Change the dates or the units first.",
+                unit=clash[0].name, campaign=clash[1].name), "error")
     else:
-        campaign.status = "open"
+        campaign.status, campaign.closed_on = "open", None
         db.session.commit()
         flash(_("The campaign is open: answers are accepted from its first to its last day."), "info")
     return redirect(url_for("admin.campaign", campaign_id=campaign.id))
+
+
+def _overlapping(campaign: Campaign) -> tuple[Unit, Campaign] | None:
+    """A unit of ``campaign`` that another open campaign covers on one of the same days, with that campaign."""
+    other = aliased(CampaignUnit)
+    row = db.session.execute(
+        select(Unit, Campaign).join(other, other.unit_id == Unit.id).join(Campaign, Campaign.id == other.campaign_id)
+        .join(CampaignUnit, CampaignUnit.unit_id == Unit.id)
+        .where(CampaignUnit.campaign_id == campaign.id, Campaign.id != campaign.id, Campaign.status == "open",
+               Campaign.starts_on <= campaign.ends_on, Campaign.ends_on >= campaign.starts_on)
+        .order_by(Unit.name).limit(1)).first()
+    return (row[0], row[1]) if row is not None else None
 
 
 @bp.route("/campaigns/<int:campaign_id>/close", methods=["POST"])
@@ -189,7 +210,7 @@ def campaign_close(campaign_id: int) -> WerkzeugResponse:
     if campaign.status != "open":
         flash(_("Only an open campaign can be closed."), "error")
     else:
-        campaign.status = "closed"
+        campaign.status, campaign.closed_on = "closed", province_today()
         db.session.commit()
         flash(_("The campaign is closed: no more answers are accepted."), "info")
     return redirect(url_for("admin.campaign", campaign_id=campaign.id))

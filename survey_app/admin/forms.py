@@ -41,6 +41,7 @@ class UnitEntryForm(Form):
     included = BooleanField(_l("Takes part"))
     service_volume = StringField(_l("Services in the period"))
     receipt_codes = BooleanField(_l("Uses receipt codes"))
+    kiosk_without_codes = BooleanField(_l("Its kiosk takes answers without a code"))
 
 
 class CampaignForm(FlaskForm):
@@ -50,6 +51,9 @@ class CampaignForm(FlaskForm):
                                                         Length(max=200, message=_l("Use at most 200 characters"))])
     starts_on = DateField(_l("First day"), validators=[DataRequired(_l("Enter the first day of the campaign"))])
     ends_on = DateField(_l("Last day"), validators=[DataRequired(_l("Enter the last day of the campaign"))])
+    late_days = IntegerField(_l("Days late answers are still counted"), default=0,
+                             validators=[InputRequired(_l("Enter a number of days between 0 and 30")),
+                                         NumberRange(0, 30, _l("Enter a number of days between 0 and 30"))])
     questionnaire_one_stop = SelectField(QUESTIONNAIRE_LABELS["one_stop"], validate_choice=False)
     questionnaire_health = SelectField(QUESTIONNAIRE_LABELS["health"], validate_choice=False)
     questionnaire_education = SelectField(QUESTIONNAIRE_LABELS["education"], validate_choice=False)

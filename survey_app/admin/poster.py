@@ -1,5 +1,8 @@
 """Printable A4 posters of a unit's QR link, as PDF (fpdf2) and SVG.
 
+The link is the unit's and outlives every campaign, so the poster names no campaign or period: it stays on the
+wall from one quarter to the next. A unit that asks for receipt codes gets a line saying so.
+
 The builders take plain, already-translated texts, so they know nothing of requests or locales. The QR code is
 made by segno with error correction M or better (segno raises it when the symbol has room), large enough to be
 scanned from a metre away; the address is printed under it for people who type it. Vietnamese needs a font
@@ -28,12 +31,12 @@ class PosterText:
 
     heading: str
     invitation: str
+    code_note: str = ""  # for a unit that asks for receipt codes
 
 
 @dataclass(frozen=True)
 class Poster:
     unit_name: str
-    campaign_name: str
     url: str
     texts: tuple[PosterText, ...]
 
@@ -92,11 +95,9 @@ def poster_pdf(poster: Poster) -> bytes:
     for index, text in enumerate(poster.texts):
         pdf.set_font("DejaVu", "B" if index == 0 else "", 14 if index == 0 else 12)
         pdf.multi_cell(0, 7 if index == 0 else 6, text=text.invitation, align="C", new_x="LMARGIN")
+        if text.code_note:
+            pdf.multi_cell(0, 7 if index == 0 else 6, text=text.code_note, align="C", new_x="LMARGIN")
         pdf.ln(3)
-    pdf.set_font("DejaVu", "", 10)
-    pdf.set_text_color(90)
-    pdf.set_y(PAGE_H - 20)
-    pdf.multi_cell(0, 5, text=poster.campaign_name, align="C", new_x="LMARGIN")
     return bytes(pdf.output())
 
 
@@ -139,8 +140,9 @@ def poster_svg(poster: Poster) -> str:
         size = 5 if index == 0 else 4.3
         lines, y = _svg_lines(_wrap(text.invitation, size), y, size, bold=index == 0)
         parts += lines
+        if text.code_note:
+            lines, y = _svg_lines(_wrap(text.code_note, size), y, size, bold=index == 0)
+            parts += lines
         y += 3
-    parts.append(f'<text x="105" y="{PAGE_H - 14:g}" font-size="3.5" fill="#555" text-anchor="middle">'
-                 f"{escape(poster.campaign_name)}</text>")
     parts.append("</svg>")
     return "\n".join(parts) + "\n"

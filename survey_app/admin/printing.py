@@ -30,6 +30,7 @@ def poster_languages(default_locale: str) -> list[str]:
 
 
 def make_poster(link: CampaignUnit) -> Poster:
+    """The unit's poster: its lasting QR link and no campaign name; the receipt-code line follows ``link``."""
     texts = []
     for code in poster_languages(link.unit.default_locale):
         with force_locale(code):
@@ -37,8 +38,10 @@ def make_poster(link: CampaignUnit) -> Poster:
                 heading=_("Tell us how we served you"),
                 invitation=_("Scan the code with your phone camera and answer a few questions about the service "
                              "you received today. It takes about three minutes, and your answers are anonymous."),
+                code_note=_("You will need the code printed on the receipt slip you were given: ask the staff "
+                            "for one.") if link.receipt_codes_required else "",
             ))
-    return Poster(unit_name=link.unit.name, campaign_name=link.campaign.name, url=qr_url(link), texts=tuple(texts))
+    return Poster(unit_name=link.unit.name, url=qr_url(link.unit), texts=tuple(texts))
 
 
 def _download(data: bytes | str, mimetype: str, filename: str) -> Response:
@@ -87,7 +90,7 @@ def receipt_codes_sheet(campaign_id: int, unit_id: int) -> Response:
     codes = db.session.scalars(select(ReceiptCode.code).where(ReceiptCode.campaign_unit_id == link.id,
                                                               ReceiptCode.used.is_(False))
                                .order_by(ReceiptCode.id)).all()
-    data = sheet_pdf(link.unit.name, qr_url(link), codes,
+    data = sheet_pdf(link.unit.name, qr_url(link.unit), codes,
                      caption=_("Your opinion counts. Scan the code to answer the survey, or enter this code "
                                "on the survey page."),
                      empty_note=_("This unit has no unused receipt codes. Create some on the campaign page."))

@@ -3,7 +3,8 @@
 A code is 8 symbols from a 31-symbol alphabet without look-alikes (no 0/O, 1/I/L), drawn with ``secrets``:
 31⁸ ≈ 8.5 × 10¹¹ possibilities, so with the submission rate limit a code cannot be guessed, and a clerk can
 read one aloud or type it without ambiguity. The sheet is cut into slips handed out with the receipt; each slip
-has the code and a QR code of the unit's link with the code filled in.
+has the code, a QR code of the unit's link with the code filled in, and that link's short address as text for
+people whose phone reads no QR code (they type the address, and the page asks for the code).
 """
 
 from __future__ import annotations
@@ -61,16 +62,24 @@ def sheet_pdf(unit_name: str, survey_url: str, codes: Sequence[str], caption: st
             break
         for index, code in enumerate(codes[start:start + per_page]):
             _slip(pdf, MARGIN + (index % COLUMNS) * CELL_W, MARGIN + (index // COLUMNS) * CELL_H,
-                  unit_name, code_url(survey_url, code), code, caption)
+                  unit_name, survey_url, code, caption)
     return bytes(pdf.output())
 
 
-def _slip(pdf: FPDF, x: float, y: float, unit_name: str, url: str, code: str, caption: str) -> None:
+def short_address(survey_url: str) -> str:
+    """The link as a person types it: without ``https://`` (every browser adds it)."""
+    return survey_url.split("://", 1)[-1]
+
+
+def _slip(pdf: FPDF, x: float, y: float, unit_name: str, survey_url: str, code: str, caption: str) -> None:
     pdf.set_draw_color(160)
     pdf.set_dash_pattern(dash=1, gap=1)
     pdf.rect(x, y, CELL_W, CELL_H)
     pdf.set_dash_pattern()
-    pdf.image(qr_png(url, scale=6), x=x + 2, y=y + (CELL_H - SLIP_QR) / 2, w=SLIP_QR, h=SLIP_QR)
+    pdf.image(qr_png(code_url(survey_url, code), scale=6), x=x + 2, y=y + 2, w=SLIP_QR, h=SLIP_QR)
+    pdf.set_xy(x + 2, y + SLIP_QR + 2.5)
+    pdf.set_font("DejaVu", "", 5.5)
+    pdf.multi_cell(CELL_W - 4, 2.4, text=short_address(survey_url), align="L")
     text_x, text_w = x + SLIP_QR + 3, CELL_W - SLIP_QR - 5
     pdf.set_xy(text_x, y + 3)
     pdf.set_font("DejaVu", "B", 12)
@@ -78,6 +87,6 @@ def _slip(pdf: FPDF, x: float, y: float, unit_name: str, url: str, code: str, ca
     pdf.set_xy(text_x, y + 11)
     pdf.set_font("DejaVu", "", 6.5)
     pdf.multi_cell(text_w, 2.9, text=caption, align="L")
-    pdf.set_xy(text_x, y + CELL_H - 8)
+    pdf.set_xy(text_x, y + CELL_H - 12)
     pdf.set_font("DejaVu", "", 5.5)
     pdf.multi_cell(text_w, 2.5, text=unit_name[:60], align="L")

@@ -16,7 +16,7 @@ from ..auth.access import visible_unit_ids
 from ..collation import sorted_by
 from ..extensions import db
 from ..levels import level_name
-from ..models import Campaign, CampaignUnit
+from ..models import Campaign, CampaignUnit, Unit
 
 bp = Blueprint("admin", __name__)
 
@@ -70,9 +70,11 @@ def public_base_url() -> str:
     return (configured or request.url_root).rstrip("/")
 
 
-def kiosk_url(link: CampaignUnit) -> str:
-    return f"{public_base_url()}/k/{link.token}"
+def kiosk_url(unit: Unit) -> str:
+    """The unit's kiosk link: set in the kiosk's browser, never printed."""
+    return f"{public_base_url()}/k/{unit.kiosk_token}"
 
 
-def qr_url(link: CampaignUnit) -> str:
-    return f"{public_base_url()}/s/{link.token}"
+def qr_url(unit: Unit) -> str:
+    """The unit's QR link, printed on posters and receipt slips; it stays the same from campaign to campaign."""
+    return f"{public_base_url()}/s/{unit.qr_token}"

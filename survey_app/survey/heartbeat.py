@@ -23,14 +23,14 @@ from .routes import TOKEN, bp
 @limiter.limit("12 per minute")
 @csrf.exempt
 def kiosk_heartbeat(token: str) -> HttpResponse:
-    link = links.find(token) if TOKEN.match(token) else None
-    if link is None:
+    link = links.find(token, "kiosk") if TOKEN.match(token) else None
+    if link is None or link.replaced:
         abort(404)
     body = request.get_json(silent=True)
     device = body.get("device") if isinstance(body, dict) else None
     unsent = body.get("unsent") if isinstance(body, dict) else None
     if not isinstance(device, str) or isinstance(unsent, bool) or not isinstance(unsent, int):
         abort(400)
-    if not kiosk_health.record(link.unit_id, device, unsent, utcnow()):
+    if not kiosk_health.record(link.unit.id, device, unsent, utcnow()):
         abort(400)
     return HttpResponse(status=204)

@@ -1,17 +1,24 @@
-"""Survey links (a unit in a campaign) by token, kept by each worker for a few seconds.
+"""Survey links by token: a unit's QR or kiosk address, with the campaigns it takes part in, kept by each worker
+for a few seconds.
 
-Every survey request starts by finding its link with its unit and campaign. Loading the three through the ORM
-was an eighth of a submission's server time, yet they change a few times per campaign (an administrator edits a
-unit, opens or closes a campaign). So each application keeps the rows it loaded, detached from any session, for
+A unit keeps one QR link (``/s/<token>``, printed) and one kiosk link (``/k/<token>``, never printed) for as long
+as it exists; the campaign taking answers for the unit today decides the questionnaire and where an answer counts
+(:meth:`UnitLink.current`). Earlier addresses live in ``link_aliases``: the per-campaign tokens printed before
+links belonged to units still open the unit's QR page (on the kiosk route they count as replaced: they were
+printed), and an address an administrator replaced opens a page that says so.
+
+Every survey request starts by finding its link. Loading the rows through the ORM was an eighth of a
+submission's server time, yet they change a few times per campaign (an administrator edits a unit, opens or
+closes a campaign, replaces a link). So each application keeps what it loaded, detached from any session, for
 ``LINK_CACHE_SECONDS`` (default 5; 0 turns the cache off):
 
-* a change committed through this process is seen at once: any session that flushes a campaign, unit or link
-  empties every cache of the process (:func:`_forget_on_change`);
+* a change committed through this process is seen at once: any session that flushes a campaign, unit, link or
+  alias empties every cache of the process (:func:`_forget_on_change`);
 * a change made by another worker or server is seen within that many seconds. Closing a campaign therefore stops
   answers on every worker within 5 s, which is well inside the precision anyone closes a campaign with; whether a
   campaign takes answers *today* is still decided on every request, from the dates.
 
-The cached objects are detached: their columns and their ``unit`` and ``campaign`` are loaded, and nothing else
+The cached objects are detached: their columns (and a participation's ``campaign``) are loaded, and nothing else
 may be read from them (a lazy load would raise). The survey pages need nothing else.
 """
 
@@ -19,6 +26,8 @@ from __future__ import annotations
 
 import itertools
 import time
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from flask import current_app
@@ -26,45 +35,88 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session, joinedload
 
 from ..extensions import db
-from ..models import Campaign, CampaignUnit, Unit
+from ..models import Campaign, CampaignUnit, LinkAlias, Unit
 
 EXTENSION_KEY = "survey_links"
-MAX_LINKS = 4096  # a province has a few hundred units per campaign
-_CACHED_TYPES = (Campaign, CampaignUnit, Unit)
+MAX_LINKS = 4096  # a province has a few hundred units, each with two links and a few old addresses
+CHANNELS = ("qr", "kiosk")
+#: ``link_aliases.channel`` of the per-campaign tokens printed before links belonged to units.
+LEGACY = "legacy"
+_CACHED_TYPES = (Campaign, CampaignUnit, Unit, LinkAlias)
 _generation = itertools.count()
 _current_generation = next(_generation)
 
 
-def find(token: str) -> CampaignUnit | None:
-    """The link of ``token`` with its unit and campaign loaded, or ``None`` for an unknown token."""
+@dataclass(frozen=True)
+class UnitLink:
+    """A survey address as requested: its unit, channel, whether it was replaced, and the unit's campaigns."""
+
+    token: str
+    channel: str
+    unit: Unit
+    replaced: bool
+    replaced_on: date | None  # when an administrator replaced it (None for an old campaign token on a kiosk)
+    participations: tuple[CampaignUnit, ...]  # every campaign the unit takes part in, newest first
+
+    def current(self, today: date) -> CampaignUnit | None:
+        """The unit's place in the campaign taking answers today (the latest to start, should two overlap)."""
+        return next((link for link in self.participations if link.campaign.accepts_on(today)), None)
+
+    def participation(self, campaign_id: int) -> CampaignUnit | None:
+        return next((link for link in self.participations if link.campaign_id == campaign_id), None)
+
+    def next_start(self, today: date) -> date | None:
+        """The first day of the next campaign planned for the unit (draft or open), if any."""
+        days = [link.campaign.starts_on for link in self.participations
+                if link.campaign.status in ("draft", "open") and link.campaign.starts_on > today]
+        return min(days, default=None)
+
+
+def find(token: str, channel: str) -> UnitLink | None:
+    """The link of ``token`` on ``channel`` (``qr`` or ``kiosk``), or ``None`` for an unknown token."""
     lifetime = float(current_app.config.get("LINK_CACHE_SECONDS", 5))
     if lifetime <= 0:
-        return _load(token, detach=False)
-    cache: dict[str, tuple[float, int, CampaignUnit | None]] = current_app.extensions.setdefault(EXTENSION_KEY, {})
+        return _load(token, channel, detach=False)
+    cache: dict[tuple[str, str], tuple[float, int, UnitLink | None]] = current_app.extensions.setdefault(
+        EXTENSION_KEY, {})
     now = time.monotonic()
-    hit = cache.get(token)
+    hit = cache.get((token, channel))
     if hit is not None and now - hit[0] < lifetime and hit[1] == _current_generation:
         return hit[2]
     generation = _current_generation
-    link = _load(token, detach=True)
+    link = _load(token, channel, detach=True)
     if len(cache) >= MAX_LINKS:
         cache.clear()
-    cache[token] = (now, generation, link)
+    cache[(token, channel)] = (now, generation, link)
     return link
 
 
-def _load(token: str, detach: bool) -> CampaignUnit | None:
-    query = select(CampaignUnit).options(joinedload(CampaignUnit.unit), joinedload(CampaignUnit.campaign))
-    link = db.session.scalar(query.where(CampaignUnit.token == token))
-    if link is not None and detach:
-        for instance in (link.unit, link.campaign, link):
-            db.session.expunge(instance)
-    return link
+def _load(token: str, channel: str, detach: bool) -> UnitLink | None:
+    column = Unit.qr_token if channel == "qr" else Unit.kiosk_token
+    unit = db.session.scalar(select(Unit).where(column == token))
+    replaced, replaced_on = False, None
+    if unit is None:
+        alias = db.session.scalar(select(LinkAlias).options(joinedload(LinkAlias.unit))
+                                  .where(LinkAlias.token == token, LinkAlias.channel.in_((channel, LEGACY))))
+        if alias is None:
+            return None
+        unit = alias.unit
+        # An old campaign token was printed: on the kiosk route it is a replaced address, whatever its state.
+        replaced_on = alias.replaced_on
+        replaced = replaced_on is not None or alias.channel == LEGACY and channel == "kiosk"
+    participations = tuple(db.session.scalars(
+        select(CampaignUnit).options(joinedload(CampaignUnit.campaign)).join(Campaign)
+        .where(CampaignUnit.unit_id == unit.id).order_by(Campaign.starts_on.desc(), Campaign.id.desc())))
+    if detach:
+        for instance in (unit, *participations, *(link.campaign for link in participations)):
+            if instance in db.session:
+                db.session.expunge(instance)
+    return UnitLink(token, channel, unit, replaced, replaced_on, participations)
 
 
 @event.listens_for(Session, "after_flush")
 def _forget_on_change(session: Session, _context: Any) -> None:
-    """Empty the caches of this process when a campaign, unit or link is added, changed or deleted.
+    """Empty the caches of this process when a campaign, unit, link or alias is added, changed or deleted.
 
     Again at commit: a request served between this flush and the commit could have cached the old rows.
     """

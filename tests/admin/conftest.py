@@ -1,4 +1,4 @@
-"""A small province for the staff-page tests: two units in one campaign, a second campaign with unit B only,
+"""A small province for the staff-page tests: two units in one campaign, a second (closed) campaign with unit B only,
 a province administrator and an agency user bound to unit A."""
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ class World:
     unit_b: int
     link_a: int
     link_b: int
-    token_a: str
+    token_a: str  # unit A's QR link
+    kiosk_a: str  # unit A's kiosk link
     admin: int
     agency: int
 
@@ -40,7 +41,7 @@ def world(app: Flask, campaign_unit: dict[str, Any], make_user: Any) -> World:
         link_b = CampaignUnit(campaign=campaign, unit=unit_b, questionnaire_id="health", service_volume=5000,
                               quota=200)
         other = Campaign(name="Chỉ bệnh viện B", starts_on=date.today() - timedelta(days=5),
-                         ends_on=date.today() + timedelta(days=5), status="open")
+                         ends_on=date.today() + timedelta(days=5), status="closed")
         other.units.append(CampaignUnit(unit=unit_b, questionnaire_id="health", service_volume=100))
         db.session.add_all([unit_b, link_b, other])
         db.session.commit()
@@ -48,6 +49,7 @@ def world(app: Flask, campaign_unit: dict[str, Any], make_user: Any) -> World:
     unit_a = campaign_unit["unit_id"]
     return World(campaign=campaign_unit["campaign_id"], other_campaign=ids[2], unit_a=unit_a, unit_b=ids[0],
                  link_a=campaign_unit["link_id"], link_b=ids[1], token_a=campaign_unit["token"],
+                 kiosk_a=campaign_unit["kiosk_token"],
                  admin=make_user(ADMIN, role="province_admin"), agency=make_user(AGENCY, unit_ids=(unit_a,)))
 
 

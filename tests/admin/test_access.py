@@ -40,6 +40,9 @@ ADMIN_ONLY = [
     ("POST", "/admin/units/{unit_a}"),
     ("GET", "/admin/units/import"),
     ("POST", "/admin/units/import"),
+    ("GET", "/admin/units/{unit_a}/links"),
+    ("GET", "/admin/units/{unit_a}/links/{channel}/replace"),
+    ("POST", "/admin/units/{unit_a}/links/{channel}/replace"),
     ("GET", "/admin/users"),
     ("GET", "/admin/users/new"),
     ("POST", "/admin/users/new"),
@@ -55,7 +58,7 @@ ADMIN_ONLY = [
 #: Administrator routes that an administrator's empty post cannot pass either (a recording must come with it).
 ADMIN_POSTS = [("POST", "/admin/recordings/{code}/{key}")]
 #: Values of the placeholders that are not ids of the test world.
-NAMES = {"code": "vi", "questionnaire": "one_stop", "key": "0123456789abcdef"}
+NAMES = {"code": "vi", "questionnaire": "one_stop", "key": "0123456789abcdef", "channel": "qr"}
 # (own page, the same page for a unit or campaign the agency user may not see)
 SCOPED = [
     ("/admin/campaigns/{campaign}", "/admin/campaigns/{other_campaign}"),
@@ -83,7 +86,7 @@ def test_every_admin_route_is_in_the_matrix(app) -> None:  # type: ignore[no-unt
               .replace("{unit_a}", "<int:unit_id>").replace("{unit_b}", "<int:unit_id>")
               .replace("{agency}", "<int:user_id>").replace("{code}", "<code>")
               .replace("{questionnaire}", "<questionnaire_id>").replace("{key}", "<key>")
-              for _, template in EVERY_ROUTE}
+              .replace("{channel}", "<channel>") for _, template in EVERY_ROUTE}
     routes = {rule.rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("admin.")}
     assert routes == listed
 

@@ -22,7 +22,7 @@ def campaign_form(world: World, **changes: Any) -> dict[str, Any]:
         "questionnaire_one_stop": "one_stop", "questionnaire_health": "health", "questionnaire_education": "",
         "units-0-unit_id": str(world.unit_b), "units-0-included": "y", "units-0-service_volume": "5000",
         "units-1-unit_id": str(world.unit_a), "units-1-included": "y", "units-1-service_volume": "1200",
-        "units-1-receipt_codes": "y",
+        "units-1-receipt_codes": "y", "late_days": "0",
     }
     data.update(changes)
     return {key: value for key, value in data.items() if value is not None}
@@ -84,7 +84,7 @@ def test_edit_campaign_keeps_its_links(app: Flask, admin_client: FlaskClient, wo
     with app.app_context():
         campaign = db.session.get(Campaign, world.campaign)
         assert campaign is not None and campaign.name == "Renamed"
-        assert [(link.unit_id, link.token) for link in campaign.units] == [(world.unit_a, world.token_a)]
+        assert [(link.unit_id, link.unit.qr_token) for link in campaign.units] == [(world.unit_a, world.token_a)]
 
 
 def test_a_unit_with_responses_stays_in_its_campaign(app: Flask, admin_client: FlaskClient, world: World) -> None:
@@ -137,7 +137,7 @@ def test_only_an_open_campaign_can_be_closed(app: Flask, admin_client: FlaskClie
 
 def test_campaign_page_lists_links_and_posters(admin_client: FlaskClient, world: World) -> None:
     page = text(admin_client.get(f"/admin/campaigns/{world.campaign}"))
-    assert f"http://localhost/k/{world.token_a}" in page and f"http://localhost/s/{world.token_a}" in page
+    assert f"http://localhost/k/{world.kiosk_a}" in page and f"http://localhost/s/{world.token_a}" in page
     assert f"/admin/campaigns/{world.campaign}/units/{world.unit_a}/poster.pdf" in page
     assert f"/admin/campaigns/{world.campaign}/units/{world.unit_b}/poster.svg" in page
 

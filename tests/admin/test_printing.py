@@ -64,7 +64,8 @@ def test_poster_pdf_carries_the_unit_address(admin_client: FlaskClient, world: W
     words = pdf_text(pdf, tmp_path)
     assert url in words
     assert "Bộ phận Một cửa thử nghiệm" in words  # Vietnamese diacritics survive (embedded DejaVu Sans)
-    assert "Khảo sát Quý thử" in words
+    assert "Khảo sát Quý thử" not in words  # the link outlives the campaign: no name that expires
+    assert world.kiosk_a not in words and world.kiosk_a.encode() not in pdf  # the kiosk link is never printed
     assert f"/URI ({url})".encode() in pdf  # the printed address is also a link in the PDF
 
 
@@ -119,6 +120,8 @@ def test_receipt_codes_are_created_unique_and_printed(app: Flask, admin_client: 
     assert sorted(qr_contents(sheet.get_data(), tmp_path)) == sorted(survey + code for code in codes)
     words = pdf_text(sheet.get_data(), tmp_path)
     assert all(code in words for code in codes)
+    assert words.count(f"localhost/s/{world.token_a}") == 25  # the short address as text on every slip
+    assert world.kiosk_a not in words and world.kiosk_a.encode() not in sheet.get_data()  # never printed
 
 
 def test_used_codes_are_left_off_the_sheet(app: Flask, admin_client: FlaskClient, world: World,

@@ -42,8 +42,8 @@ class Live:
     app: Flask
     url: str
 
-    def open_link(self, questionnaire_id: str = "one_stop", code: str = "") -> str:
-        """A new unit in a new open campaign; returns its link token."""
+    def open_link(self, questionnaire_id: str = "one_stop", code: str = "", channel: str = "qr") -> str:
+        """A new unit in a new open campaign; returns its QR link token, or with ``channel="kiosk"`` its kiosk's."""
         with self.app.app_context():
             today = date.today()
             count = db.session.scalar(db.select(db.func.count()).select_from(Unit)) or 0
@@ -54,12 +54,14 @@ class Live:
             link = CampaignUnit(campaign=campaign, unit=unit, questionnaire_id=questionnaire_id, service_volume=500)
             db.session.add_all([unit, campaign, link])
             db.session.commit()
-            return link.token
+            return unit.kiosk_token if channel == "kiosk" else unit.qr_token
 
     def responses(self, token: str) -> list[Response]:
+        """The answers stored for the unit of a QR or kiosk token."""
         with self.app.app_context():
-            link = db.session.scalars(db.select(CampaignUnit).where(CampaignUnit.token == token)).one()
-            rows = list(db.session.scalars(db.select(Response).where(Response.unit_id == link.unit_id)))
+            unit = db.session.scalars(db.select(Unit).where(db.or_(Unit.qr_token == token,
+                                                                   Unit.kiosk_token == token))).one()
+            rows = list(db.session.scalars(db.select(Response).where(Response.unit_id == unit.id)))
             db.session.expunge_all()
             return rows
 

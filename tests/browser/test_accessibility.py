@@ -24,7 +24,7 @@ def _assert_accessible(page: Any, what: str, allowed: tuple[str, ...] = ()) -> N
 
 def test_kiosk_pages_have_no_wcag_violations(live: Live, new_page: Callable[..., Any],
                                              shoot: Callable[[Any, str], None]) -> None:
-    token = live.open_link()
+    token = live.open_link(channel="kiosk")
     page = new_page(has_touch=True)
     page.goto(f"{live.url}/k/{token}")
     _assert_accessible(page, "kiosk start")

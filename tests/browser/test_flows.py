@@ -25,7 +25,7 @@ def _nothing_of_the_previous_respondent(page: Any) -> None:
 
 def test_kiosk_by_touch_in_vietnamese_then_reset_for_the_next_person(
         live: Live, new_page: Callable[..., Any], shoot: Callable[[Any, str], None]) -> None:
-    token = live.open_link()
+    token = live.open_link(channel="kiosk")
     page = new_page(has_touch=True, viewport={"width": 1080, "height": 1600})
     page.goto(f"{live.url}/k/{token}")
     shoot(page, "start")
@@ -61,7 +61,7 @@ def test_kiosk_by_touch_in_vietnamese_then_reset_for_the_next_person(
 
 def test_kiosk_thank_you_waits_while_the_person_is_still_touching_it(live: Live, new_page: Callable[..., Any]) -> None:
     """WCAG 2.2.1: the return to the start (KIOSK_THANKS_SECONDS = 2 here) is counted again from each touch."""
-    token = live.open_link()
+    token = live.open_link(channel="kiosk")
     page = new_page(has_touch=True)
     page.goto(f"{live.url}/k/{token}/questions")
     answer_every_question(page, touch=True)
@@ -118,7 +118,7 @@ def test_a_missing_answer_is_shown_then_fixed(live: Live, new_page: Callable[...
 
 def test_kiosk_works_without_javascript(live: Live, new_page: Callable[..., Any],
                                         shoot: Callable[[Any, str], None]) -> None:
-    token = live.open_link()
+    token = live.open_link(channel="kiosk")
     page = new_page(java_script_enabled=False)
     page.goto(f"{live.url}/k/{token}")
     page.get_by_role("link", name="Tiếng Việt").click()

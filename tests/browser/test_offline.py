@@ -21,7 +21,7 @@ OUTBOX = "window.localStorage.getItem('survey-outbox')"
 
 def test_answers_sent_offline_are_kept_then_sent_once_when_the_network_is_back(
         live: Live, new_page: Callable[..., Any], shoot: Callable[[Any, str], None]) -> None:
-    token = live.open_link()
+    token = live.open_link(channel="kiosk")
     page = new_page(has_touch=True)
     page.goto(f"{live.url}/k/{token}")
     page.get_by_role("link", name="Tiếng Việt").tap()

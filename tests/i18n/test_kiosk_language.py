@@ -16,7 +16,7 @@ def lang_of(response) -> str:  # type: ignore[no-untyped-def]
 
 def test_kiosk_returns_to_the_unit_language_after_a_respondent(client: FlaskClient,
                                                               campaign_unit: dict[str, Any]) -> None:
-    token = campaign_unit["token"]
+    token = campaign_unit["kiosk_token"]
     english_browser = {"Accept-Language": "en"}
     assert lang_of(client.get(f"/k/{token}", headers=english_browser)) == "vi"  # the unit's language, not the browser's
     assert lang_of(client.get(f"/k/{token}/questions?lang=en")) == "en"  # the respondent chose English
@@ -26,7 +26,7 @@ def test_kiosk_returns_to_the_unit_language_after_a_respondent(client: FlaskClie
 
 
 def test_kiosk_start_screen_names_each_language_in_itself(client: FlaskClient, campaign_unit: dict[str, Any]) -> None:
-    html = client.get(f"/k/{campaign_unit['token']}").get_data(as_text=True)
+    html = client.get(f"/k/{campaign_unit['kiosk_token']}").get_data(as_text=True)
     assert ">Tiếng Việt</a>" in html and ">English</a>" in html
 
 

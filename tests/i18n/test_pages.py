@@ -155,8 +155,9 @@ def _ids(app: Flask) -> dict[str, object]:
                                   .order_by(CampaignUnit.id)).first()
         assert link is not None, "the demo has an open campaign"
         admin = db.session.scalars(select(User).where(User.role == "province_admin")).first()
-        return {"campaign_id": link.campaign_id, "unit_id": link.unit_id, "token": link.token,
-                "user_id": admin.id if admin else 1, "code": "vi", "questionnaire_id": link.questionnaire_id}
+        return {"campaign_id": link.campaign_id, "unit_id": link.unit_id, "token": link.unit.qr_token,
+                "channel": "qr", "user_id": admin.id if admin else 1, "code": "vi",
+                "questionnaire_id": link.questionnaire_id}
 
 
 def _sign_in(client: FlaskClient, email: str, password: str) -> None:

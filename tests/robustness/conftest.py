@@ -63,7 +63,7 @@ def fuzz_link(app: Flask) -> str:
 
 
 def open_fuzz_link(app: Flask) -> str:
-    """An open campaign whose unit asks ``fuzz.yaml``; returns the link token."""
+    """An open campaign whose unit asks ``fuzz.yaml``; returns the unit's QR link token."""
     app.config["QUESTIONNAIRE_DIR"] = str(HERE / "questionnaires")
     with app.app_context():
         unit = Unit(code="FUZZ", name="Bộ phận Một cửa xã thử", sector="one_stop", level="commune")
@@ -73,7 +73,7 @@ def open_fuzz_link(app: Flask) -> str:
         link = CampaignUnit(campaign=campaign, unit=unit, questionnaire_id="fuzz")
         db.session.add_all([unit, campaign, link])
         db.session.commit()
-        return link.token
+        return unit.qr_token
 
 
 def response_count(app: Flask) -> int:

@@ -35,10 +35,10 @@ def test_two_respondents_get_the_same_page_with_their_own_ids(app: Flask, fuzz_l
 def test_a_receipt_code_from_the_link_is_never_shown_to_the_next_respondent(app: Flask, client: FlaskClient,
                                                                            fuzz_link: str) -> None:
     from survey_app.extensions import db
-    from survey_app.models import CampaignUnit
+    from survey_app.models import CampaignUnit, Unit
 
     with app.app_context():
-        link = db.session.scalars(db.select(CampaignUnit).where(CampaignUnit.token == fuzz_link)).one()
+        link = db.session.scalars(db.select(CampaignUnit).join(Unit).where(Unit.qr_token == fuzz_link)).one()
         link.receipt_codes_required = True
         db.session.commit()
     with_code = client.get(f"/s/{fuzz_link}?code=PERSONAL42").get_data(as_text=True)

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from survey_app.extensions import db
-from survey_app.models import CampaignUnit, ReceiptCode, Response
+from survey_app.models import CampaignUnit, ReceiptCode, Response, Unit
 from tests.robustness.conftest import response_count
 
 Pairs = list[tuple[bytes, bytes]]
@@ -83,9 +83,9 @@ def _body(fields: dict[bytes, list[bytes]], csrf: str, submission_id: str) -> by
     return b"&".join(quote_from_bytes(k).encode() + b"=" + quote_from_bytes(v).encode() for k, v in pairs)
 
 
-def _fresh_form(client: FlaskClient, token: str) -> tuple[str, str]:
+def _fresh_form(client: FlaskClient, token: str, code: str = "") -> tuple[str, str]:
     """Open the form in English (remembered in the session) and return its CSRF token and submission id."""
-    page = client.get(f"/s/{token}?lang=en").get_data(as_text=True)
+    page = client.get(f"/s/{token}?lang=en" + (f"&code={code}" if code else "")).get_data(as_text=True)
 
     def hidden(name: str) -> str:
         match = re.search(rf'name="{name}"[^>]*value="([^"]*)"|value="([^"]*)"[^>]*name="{name}"', page)
@@ -168,12 +168,12 @@ def test_repeated_checkbox_values_are_stored_once_each(app: Flask, client: Flask
 def test_a_wrong_receipt_code_is_refused_and_the_right_one_still_works(
         app: Flask, client: FlaskClient, fuzz_link: str, code: str) -> None:
     with app.app_context():
-        link = db.session.scalars(db.select(CampaignUnit).where(CampaignUnit.token == fuzz_link)).one()
+        link = db.session.scalars(db.select(CampaignUnit).join(Unit).where(Unit.qr_token == fuzz_link)).one()
         link.receipt_codes_required = True
         if not db.session.scalars(db.select(ReceiptCode)).first():
             db.session.add(ReceiptCode(campaign_unit_id=link.id, code="GOOD2026"))
         db.session.commit()
-    csrf, submission_id = _fresh_form(client, fuzz_link)
+    csrf, submission_id = _fresh_form(client, fuzz_link, code="GOOD2026")  # past the code page, then edited
     fields = dict(VALID)
     fields[b"receipt_code"] = [code.encode()]
     reply = _post(client, f"/s/{fuzz_link}", _body(fields, csrf, submission_id))

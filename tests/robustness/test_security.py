@@ -49,10 +49,16 @@ def test_sign_in_without_csrf_token_is_refused(client: FlaskClient) -> None:
     assert reply.status_code == 400
 
 
-@pytest.mark.parametrize("path", ["/k/{token}", "/k/{token}/questions", "/s/{token}", "/s/{token}/thanks",
+@pytest.mark.parametrize("path", ["/k/{kiosk}", "/k/{kiosk}/questions", "/s/{token}", "/s/{token}/thanks",
                                   "/login", "/no-such-page"])
-def test_every_page_sends_the_security_headers(client: FlaskClient, fuzz_link: str, path: str) -> None:
-    headers = client.get(path.format(token=fuzz_link)).headers
+def test_every_page_sends_the_security_headers(app: Flask, client: FlaskClient, fuzz_link: str, path: str) -> None:
+    from survey_app.models import Unit
+
+    with app.app_context():
+        kiosk = db.session.scalars(db.select(Unit.kiosk_token).where(Unit.qr_token == fuzz_link)).one()
+    response = client.get(path.format(token=fuzz_link, kiosk=kiosk))
+    assert response.status_code in (200, 404)
+    headers = response.headers
     policy = headers["Content-Security-Policy"]
     assert re.search(r"(^|; )script-src 'self'(;|$)", policy), policy  # no 'unsafe-inline', no other host
     assert "unsafe-inline" not in policy and "unsafe-eval" not in policy

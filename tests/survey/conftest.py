@@ -90,7 +90,7 @@ def fill(client: FlaskClient, url: str, answers: dict[str, Any], lang: str | Non
 
     English by default, so that messages can be asserted whatever the state of the Vietnamese catalog.
     """
-    page = client.get(url, query_string={"lang": lang} if lang else None)
+    page = client.get(url + ("&" if "?" in url else "?") + f"lang={lang}" if lang else url)
     assert page.status_code == 200, page.status_code
     data: dict[str, Any] = {**hidden_fields(page.get_data(as_text=True)), **answers}
     return client.post(url.split("?")[0], data=data)

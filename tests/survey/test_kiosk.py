@@ -25,7 +25,7 @@ def html_lang(html: str) -> str:
 
 def test_start_screen_names_the_unit_and_offers_each_language_in_itself(
         client: FlaskClient, campaign_unit: dict[str, Any]) -> None:
-    token = campaign_unit["token"]
+    token = campaign_unit["kiosk_token"]
     html = client.get(f"/k/{token}").get_data(as_text=True)
     assert "<h1>Bộ phận Một cửa thử nghiệm</h1>" in html
     assert f'lang="vi" hreflang="vi" href="/k/{token}/questions?lang=vi">Tiếng Việt</a>' in html
@@ -35,7 +35,7 @@ def test_start_screen_names_the_unit_and_offers_each_language_in_itself(
 
 def test_full_kiosk_submission_is_stored_with_its_questionnaire_version_channel_and_language(
         client: FlaskClient, campaign_unit: dict[str, Any], stored: Callable[[], list[Response]]) -> None:
-    token = campaign_unit["token"]
+    token = campaign_unit["kiosk_token"]
     client.get(f"/k/{token}")
     client.get(f"/k/{token}/questions?lang=en")
     response = fill(client, f"/k/{token}/questions", SMALL_ANSWERS, lang=None)
@@ -54,7 +54,7 @@ def test_full_kiosk_submission_is_stored_with_its_questionnaire_version_channel_
 def test_thank_you_page_returns_to_the_start_without_javascript(
         app: Flask, client: FlaskClient, campaign_unit: dict[str, Any]) -> None:
     app.config["KIOSK_THANKS_SECONDS"] = 5
-    token = campaign_unit["token"]
+    token = campaign_unit["kiosk_token"]
     html = client.get(f"/k/{token}/thanks").get_data(as_text=True)
     assert f'<noscript><meta http-equiv="refresh" content="5;url=/k/{token}"></noscript>' in html
     assert f'<a class="btn" href="/k/{token}" data-return-after="5">' in html  # kiosk.js, when it runs
@@ -62,7 +62,7 @@ def test_thank_you_page_returns_to_the_start_without_javascript(
 
 def test_language_chosen_by_one_respondent_is_forgotten_after_the_thank_you_page(
         client: FlaskClient, campaign_unit: dict[str, Any]) -> None:
-    token = campaign_unit["token"]
+    token = campaign_unit["kiosk_token"]
     client.get(f"/k/{token}")
     response = fill(client, f"/k/{token}/questions", SMALL_ANSWERS, lang="en")
     thanks = client.get(response.headers["Location"]).get_data(as_text=True)
@@ -73,7 +73,7 @@ def test_language_chosen_by_one_respondent_is_forgotten_after_the_thank_you_page
 
 def test_returning_to_the_start_screen_forgets_an_abandoned_language_choice(
         client: FlaskClient, campaign_unit: dict[str, Any]) -> None:
-    token = campaign_unit["token"]
+    token = campaign_unit["kiosk_token"]
     client.get(f"/k/{token}/questions?lang=en")
     client.get(f"/k/{token}")  # the idle reset and "Cancel and start again" both land here
     assert html_lang(client.get(f"/k/{token}/questions").get_data(as_text=True)) == "vi"
@@ -81,7 +81,7 @@ def test_returning_to_the_start_screen_forgets_an_abandoned_language_choice(
 
 def test_kiosk_ignores_the_browser_language_and_greets_in_the_unit_language(
         client: FlaskClient, campaign_unit: dict[str, Any]) -> None:
-    html = client.get(f"/k/{campaign_unit['token']}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    html = client.get(f"/k/{campaign_unit['kiosk_token']}", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert html_lang(html) == "vi"
 
 
@@ -100,8 +100,9 @@ class _Controls(HTMLParser):
 
 def test_pages_are_never_cached_and_the_browser_never_remembers_answers(
         client: FlaskClient, campaign_unit: dict[str, Any]) -> None:
-    token = campaign_unit["token"]
-    for url in (f"/k/{token}", f"/k/{token}/questions", f"/k/{token}/thanks", f"/s/{token}", "/k/unknown"):
+    token = campaign_unit["kiosk_token"]
+    qr = campaign_unit["token"]
+    for url in (f"/k/{token}", f"/k/{token}/questions", f"/k/{token}/thanks", f"/s/{qr}", "/k/unknown"):
         assert client.get(url).headers["Cache-Control"] == "no-store", url
     page = _Controls()
     page.feed(client.get(f"/k/{token}/questions").get_data(as_text=True))
@@ -113,7 +114,7 @@ def test_pages_are_never_cached_and_the_browser_never_remembers_answers(
 def test_questions_page_carries_the_idle_reset_settings_for_kiosk_js(
         app: Flask, client: FlaskClient, campaign_unit: dict[str, Any]) -> None:
     app.config["KIOSK_IDLE_SECONDS"] = 45
-    token = campaign_unit["token"]
+    token = campaign_unit["kiosk_token"]
     html = client.get(f"/k/{token}/questions?lang=en").get_data(as_text=True)
     assert f'data-idle-seconds="45" data-idle-countdown="20" data-start-url="/k/{token}"' in html
     assert "Are you still there?" in html

@@ -44,7 +44,7 @@ def test_send_button_is_disabled_after_one_press(page: Any, base_url: str, campa
 def test_idle_kiosk_asks_then_goes_back_to_the_start(page: Any, app: Flask, base_url: str,
                                                       campaign_unit: dict[str, Any]) -> None:
     app.config.update(KIOSK_IDLE_SECONDS=1, KIOSK_IDLE_COUNTDOWN_SECONDS=2)
-    token = campaign_unit["token"]
+    token = campaign_unit["kiosk_token"]
     page.goto(f"{base_url}/k/{token}/questions?lang=en")
     page.get_by_label("Satisfied", exact=True).first.check()
     dialog = page.locator("#idle")

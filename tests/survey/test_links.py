@@ -20,7 +20,7 @@ def test_a_campaign_closed_through_this_process_stops_answers_at_once(
     url = f"/s/{campaign_unit['token']}"
     assert client.get(url).status_code == 200  # now cached
     set_campaign(status="closed")
-    assert client.get(url).status_code == 410
+    assert client.get(url).status_code == 403
 
 
 def test_a_change_made_by_another_worker_shows_within_the_cache_lifetime(
@@ -36,7 +36,7 @@ def test_a_change_made_by_another_worker_shows_within_the_cache_lifetime(
     clock[0] += app.config.get("LINK_CACHE_SECONDS", 5) - 1
     assert client.get(url).status_code == 200
     clock[0] += 2
-    assert client.get(url).status_code == 410
+    assert client.get(url).status_code == 403
 
 
 def test_unknown_tokens_are_remembered_as_unknown_until_a_link_is_added(
@@ -45,9 +45,9 @@ def test_unknown_tokens_are_remembered_as_unknown_until_a_link_is_added(
 
     assert client.get("/s/not-yet-a-token").status_code == 404
     with app.app_context():
-        unit = Unit(code="MC-NEW", name="Bộ phận mới", sector="one_stop", level="district")
-        link = CampaignUnit(campaign_id=campaign_unit["campaign_id"], unit=unit, questionnaire_id="one_stop",
-                            token="not-yet-a-token")
+        unit = Unit(code="MC-NEW", name="Bộ phận mới", sector="one_stop", level="district",
+                    qr_token="not-yet-a-token")
+        link = CampaignUnit(campaign_id=campaign_unit["campaign_id"], unit=unit, questionnaire_id="one_stop")
         db.session.add_all([unit, link])
         db.session.commit()
     assert client.get("/s/not-yet-a-token").status_code == 200
@@ -62,4 +62,4 @@ def test_zero_lifetime_reads_the_database_every_time(app: Flask, client: FlaskCl
         db.session.execute(text("UPDATE campaigns SET status = 'closed' WHERE id = :id"),
                            {"id": campaign_unit["campaign_id"]})
         db.session.commit()
-    assert client.get(url).status_code == 410
+    assert client.get(url).status_code == 403

@@ -69,8 +69,8 @@ def test_full_submission_of_each_shipped_questionnaire(
     use_questionnaire(app, campaign_unit["link_id"], questionnaire_id)
     form = SHIPPED[questionnaire_id]
     sent, expected = full_answers(form)
-    token = campaign_unit["token"]
-    url = f"/k/{token}/questions" if channel == "kiosk" else f"/s/{token}"
+    url = (f"/k/{campaign_unit['kiosk_token']}/questions" if channel == "kiosk"
+           else f"/s/{campaign_unit['token']}")
     response = fill(client, url, sent, lang="vi")
     assert response.status_code == 303, re.findall(r'class="error-message"[^>]*>([^<]*)', response.get_data(
         as_text=True))

@@ -24,7 +24,7 @@ RESEND = ("This page was open for a long time, so your answers were not sent yet
 
 def test_invalid_submission_is_shown_again_with_every_answer_kept_and_nothing_stored(
         client: FlaskClient, campaign_unit: dict[str, Any], stored: Callable[[], list[Response]]) -> None:
-    token = campaign_unit["token"]
+    token = campaign_unit["kiosk_token"]
     sent = {**SMALL_ANSWERS, "q_overall": "", "q_visits": "25", "q_comment": "Chairs <b>now</b>"}
     response = fill(client, f"/k/{token}/questions", sent)
     html = response.get_data(as_text=True)
@@ -88,7 +88,7 @@ def test_server_drops_answers_to_skipped_questions_and_does_not_require_them(
 
 def test_post_without_csrf_token_stores_nothing_and_keeps_the_answers(
         client: FlaskClient, campaign_unit: dict[str, Any], stored: Callable[[], list[Response]]) -> None:
-    url = f"/k/{campaign_unit['token']}/questions"
+    url = f"/k/{campaign_unit['kiosk_token']}/questions"
     fields = hidden_fields(client.get(url + "?lang=en").get_data(as_text=True))
     response = client.post(url, data={**SMALL_ANSWERS, "submission_id": fields["submission_id"]})
     html = response.get_data(as_text=True)
@@ -102,7 +102,7 @@ def test_post_without_csrf_token_stores_nothing_and_keeps_the_answers(
 def test_expired_csrf_token_after_hours_idle_keeps_answers_and_send_again_stores_once(
         client: FlaskClient, campaign_unit: dict[str, Any], stored: Callable[[], list[Response]],
         monkeypatch: pytest.MonkeyPatch) -> None:
-    url = f"/k/{campaign_unit['token']}/questions"
+    url = f"/k/{campaign_unit['kiosk_token']}/questions"
     two_days_ago = int(time.time()) - 2 * 24 * 3600
     with monkeypatch.context() as patch:  # the form was rendered two days ago (longer than WTF_CSRF_TIME_LIMIT)
         patch.setattr(itsdangerous.timed.TimestampSigner, "get_timestamp", lambda self: two_days_ago)
