@@ -1,6 +1,6 @@
 """What needs the province's attention now, for the alerts page and the e-mails of ``flask alerts send``.
 
-Four kinds, each about one unit of a campaign that is taking answers today:
+Five kinds, each about one unit of a campaign that is taking answers today:
 
 * ``below``: the unit's satisfaction rate is below its target with enough answers to say so — the verdict
   ``below`` of :func:`analysis.satisfaction_rates` (the whole 95 % confidence interval under the target), never a
@@ -9,10 +9,13 @@ Four kinds, each about one unit of a campaign that is taking answers today:
 * ``payment``: respondents reported an informal payment (the yes/no items named in ``INFORMAL_PAYMENT_ITEMS``).
   These go to province administrators only, never to the unit concerned: a unit warned that a citizen reported it
   could look for who that was;
-* ``silent``: one of its kiosks has not reported during opening hours (:mod:`.kiosk_health`).
+* ``silent``: one of its kiosks has not reported during opening hours (:mod:`.kiosk_health`);
+* ``refused``: one of its kiosks kept answers offline that were refused when finally sent (they arrived after their
+  campaign closed): answers lost, and a kiosk that needs to stay online.
 
 Each alert has a key that names what it is about (kind, campaign, unit; for a kiosk, the silence that began at its
-last heartbeat), so it is e-mailed once (:mod:`.alert_mail`) however often the command runs.
+last heartbeat, or its count of refused answers, so each new refusal is told once), so it is e-mailed once
+(:mod:`.alert_mail`) however often the command runs.
 """
 
 from __future__ import annotations
@@ -34,9 +37,10 @@ from .models import Campaign
 from .reports import tables
 from .reports.dataset import campaign_data
 
-KINDS = ("below", "behind", "payment", "silent")
+KINDS = ("below", "behind", "payment", "silent", "refused")
 KIND_TITLES = {"below": _l("Below the target"), "behind": _l("Behind the quota"),
-               "payment": _l("Informal payments reported"), "silent": _l("Silent kiosks")}
+               "payment": _l("Informal payments reported"), "silent": _l("Silent kiosks"),
+               "refused": _l("Kiosks with refused answers")}
 
 
 @dataclass(frozen=True)
@@ -64,7 +68,7 @@ def current_alerts(today: date, now: datetime, config: Mapping[str, object]) -> 
     found: list[Alert] = []
     for campaign in open_campaigns(today):
         found += _below(campaign) + _behind(campaign, today) + _payments(campaign, config)
-        found += _silent(campaign, now, config)
+        found += _kiosks(campaign, now, config)
     unique = {alert.key: alert for alert in found}  # a kiosk's unit may be in two open campaigns
     return sorted(unique.values(), key=lambda alert: (KINDS.index(alert.kind), alert.unit, alert.key))
 
@@ -106,12 +110,21 @@ def _payments(campaign: Campaign, config: Mapping[str, object]) -> list[Alert]:
             for unit_id, count in counts.items() if count > 0]
 
 
-def _silent(campaign: Campaign, now: datetime, config: Mapping[str, object]) -> list[Alert]:
+def _kiosks(campaign: Campaign, now: datetime, config: Mapping[str, object]) -> list[Alert]:
+    """Silent kiosks, and kiosks whose kept answers were refused, of the campaign's units."""
     names = {link.unit_id: link.unit.name for link in campaign.units}
-    return [Alert(f"silent:{state.device.id}:{state.device.last_seen:%Y%m%d%H%M}", "silent", campaign.name,
-                  state.unit_id, names[state.unit_id],
-                  _("Kiosk %(device)s has not reported since %(time)s; %(unsent)d answers wait on it.",
-                    device=state.device.device_id[:6], time=format_datetime(state.device.last_seen, "short"),
-                    unsent=state.device.unsent))
-            for state in kiosk_states(list(names), now, config) if state.silent]
-
+    found = []
+    for state in kiosk_states(list(names), now, config):
+        device, unit = state.device, names[state.unit_id]
+        if state.silent:
+            found.append(Alert(f"silent:{device.id}:{device.last_seen:%Y%m%d%H%M}", "silent", campaign.name,
+                               state.unit_id, unit,
+                               _("Kiosk %(device)s has not reported since %(time)s; %(unsent)d answers wait on it.",
+                                 device=device.device_id[:6], time=format_datetime(device.last_seen, "short"),
+                                 unsent=device.unsent)))
+        if device.refused:
+            found.append(Alert(f"refused:{device.id}:{device.refused}", "refused", campaign.name, state.unit_id, unit,
+                               _("Kiosk %(device)s kept %(count)d answers while offline that were refused when it "
+                                 "sent them, because their survey had closed. Keep it online.",
+                                 device=device.device_id[:6], count=device.refused)))
+    return found

@@ -1,7 +1,8 @@
 """Kiosk health: each kiosk browser's heartbeat, and which kiosks have gone silent during opening hours.
 
 A kiosk's page posts a heartbeat every few minutes (``static/js/kiosk-heartbeat.js``) with a random device id it
-keeps in its own localStorage and the number of answers waiting in its offline outbox. Nothing else is stored: no
+keeps in its own localStorage, the number of answers waiting in its offline outbox, and the number of kept answers
+the server refused for good (sent after their campaign closed and its grace period ran out). Nothing else is stored: no
 address, no browser string, nothing about a respondent. A kiosk is *silent* when, during the unit's opening hours
 (``KIOSK_OPENING_DAYS``, ``KIOSK_OPENING_HOURS`` in the province's time zone), more than ``KIOSK_SILENT_MINUTES``
 have passed since its last heartbeat or since the office opened that day, whichever is later — so a kiosk switched
@@ -35,9 +36,11 @@ class KioskState:
         return self.device.unit_id
 
 
-def record(unit_id: int, device_id: str, unsent: int, now: datetime) -> bool:
-    """Store a heartbeat (``now`` naive UTC). Returns False, storing nothing, for a malformed id or count."""
-    if not DEVICE_ID.match(device_id) or not 0 <= unsent <= MAX_UNSENT:
+def record(unit_id: int, device_id: str, unsent: int, now: datetime, refused: int | None = None) -> bool:
+    """Store a heartbeat (``now`` naive UTC; ``refused`` ``None``: the kiosk did not say, the count stays). Returns
+    False, storing nothing, for a malformed id or count."""
+    if (not DEVICE_ID.match(device_id) or not 0 <= unsent <= MAX_UNSENT
+            or not (refused is None or 0 <= refused <= MAX_UNSENT)):
         return False
     device = db.session.scalar(select(KioskDevice).where(KioskDevice.unit_id == unit_id,
                                                          KioskDevice.device_id == device_id))
@@ -45,6 +48,8 @@ def record(unit_id: int, device_id: str, unsent: int, now: datetime) -> bool:
         device = KioskDevice(unit_id=unit_id, device_id=device_id, first_seen=now)
         db.session.add(device)
     device.last_seen, device.unsent = now, unsent
+    if refused is not None:
+        device.refused = refused
     db.session.commit()
     return True
 
@@ -68,8 +73,9 @@ def is_silent(last_seen: datetime, now: datetime, config: Mapping[str, object]) 
 
 
 def kiosk_states(unit_ids: Collection[int], now: datetime, config: Mapping[str, object]) -> list[KioskState]:
-    """Every kiosk of these units, silent ones first, then by unit and last contact."""
+    """Every kiosk of these units, silent ones first, then those with refused answers, then by unit and last
+    contact."""
     devices = db.session.scalars(select(KioskDevice).where(KioskDevice.unit_id.in_(list(unit_ids)))
                                  .order_by(KioskDevice.unit_id, KioskDevice.last_seen.desc())).all()
     states = [KioskState(device, is_silent(device.last_seen, now, config)) for device in devices]
-    return sorted(states, key=lambda state: not state.silent)
+    return sorted(states, key=lambda state: (not state.silent, not state.device.refused))

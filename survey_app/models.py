@@ -272,7 +272,8 @@ class User(UserMixin, db.Model):
 
 
 class KioskDevice(db.Model):
-    """A kiosk browser's last heartbeat: a random id it keeps itself and how many answers wait in its outbox.
+    """A kiosk browser's last heartbeat: a random id it keeps itself, how many answers wait in its outbox, and how
+    many answers it kept were refused when finally sent (too late for their campaign).
 
     Nothing here identifies a person or a network address; it tells the province which kiosk went quiet.
     """
@@ -285,6 +286,7 @@ class KioskDevice(db.Model):
     first_seen: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_seen: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     unsent: Mapped[int] = mapped_column(Integer, default=0)
+    refused: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class AlertNotice(db.Model):

@@ -11,12 +11,17 @@
    - A 400 means the page was stale: its CSRF token expired (answers kept overnight on a kiosk outlive it) or its
      submission id was lost. The form page the server sends back with the 400 carries a fresh token; the answers
      are sent once more with it (same submission id), and kept for a later try if that fails too.
-   - A kept submission that the server refuses with another 4xx (e.g. the campaign has closed) can never be
-     accepted and is dropped. Messages come translated from the data-* attributes of this script's <script> tag.
+   - A kept submission that the server refuses with another 4xx (e.g. it arrived after its campaign closed, with no
+     grace period left) can never be accepted. It leaves the outbox, but not silently: the number of answers refused
+     so is kept in localStorage ("survey-refused", a count and nothing of the answers), which kiosk-heartbeat.js
+     reports so that the campaign page shows it, and "survey:refused" is dispatched so the report goes at once. If
+     the page that kept the answers is still on screen (the person may still be there), the server's page — its
+     message — takes its place. Messages come translated from the data-* attributes of this script's <script> tag.
    Works together with kiosk.js, which disables the Send button after one press and handles the idle reset. */
 (function () {
   "use strict";
   var KEY = "survey-outbox";
+  var REFUSED = "survey-refused";
   var RETRY_MS = 5000;
   var doc = document;
   var script = doc.currentScript;
@@ -85,6 +90,15 @@
     store(load().filter(function (kept) { return kept.body !== entry.body; }));
   }
 
+  /* One more kept answer the server will never accept: counted (for the kiosk's health), never kept. */
+  function countRefused() {
+    try {
+      var count = parseInt(window.localStorage.getItem(REFUSED) || "0", 10);
+      window.localStorage.setItem(REFUSED, String((count >= 0 ? count : 0) + 1));
+    } catch (e) { /* no storage: nothing to report with either */ }
+    doc.dispatchEvent(new window.CustomEvent("survey:refused"));
+  }
+
   function schedule() {
     window.clearTimeout(timer);
     if (load().length) { timer = window.setTimeout(flush, RETRY_MS); }
@@ -98,7 +112,13 @@
     post(entry).then(function (result) {
       busy = false;
       forget(entry);
-      if (result === "sent" && entry.body === keptHere) { window.location.replace(entry.thanks); return; }
+      var here = entry.body === keptHere;
+      if (result !== "sent") { countRefused(); }
+      if (here) {
+        keptHere = null;
+        if (result === "sent") { window.location.replace(entry.thanks); return; }
+        showPage(result);
+      }
       flush();
     }, function () {
       busy = false;
