@@ -95,6 +95,26 @@ def test_a_new_alert_goes_out_on_the_next_run(app: Flask, runner: FlaskCliRunner
     assert "Kiosk bbbbbb has not reported since" in inbox.to(ADMIN)[-1] and "5 answers wait" in inbox.to(ADMIN)[-1]
 
 
+def test_a_kiosk_with_refused_answers_is_listed_and_told_once_per_new_refusal(
+        app: Flask, admin_client: FlaskClient, runner: FlaskCliRunner, world: World, inbox: Inbox) -> None:
+    with app.app_context():
+        db.session.add(KioskDevice(unit_id=world.unit_a, device_id="aaaaaa111111", refused=2,
+                                   last_seen=datetime.utcnow()))  # noqa: DTZ003
+        db.session.commit()
+    page = text(admin_client.get("/admin/alerts"))
+    assert 'id="alerts-refused"' in page and "Kiosk aaaaaa kept 2 answers while offline that were refused" in page
+    runner.invoke(args=["alerts", "send"])
+    assert any("Kiosk aaaaaa kept 2 answers" in body for body in inbox.to(AGENCY))  # the unit's own kiosk
+    sent = len(inbox.messages)
+    runner.invoke(args=["alerts", "send"])
+    assert len(inbox.messages) == sent  # the same two refusals: not told again
+    with app.app_context():
+        db.session.query(KioskDevice).one().refused = 3
+        db.session.commit()
+    runner.invoke(args=["alerts", "send"])
+    assert "Kiosk aaaaaa kept 3 answers" in inbox.to(ADMIN)[-1]
+
+
 def test_daily_digest_sends_once_a_day(app: Flask, runner: FlaskCliRunner, world: World, inbox: Inbox) -> None:
     app.config["ALERTS_DAILY_DIGEST"] = True
     runner.invoke(args=["alerts", "send"])
