@@ -96,3 +96,53 @@ def test_answers_kept_past_their_tokens_life_are_sent_with_a_fresh_token(
     _wait_until(lambda: page.evaluate(OUTBOX) is None, timeout=15)
     [stored] = live.responses(token)
     assert stored.channel == "qr"
+
+
+def test_answers_kept_until_after_the_campaign_closed_are_refused_counted_and_shown_on_the_campaign_page(
+        live: Live, new_page: Callable[..., Any], shoot: Callable[[Any, str], None]) -> None:
+    """Issue 12, "Bad input": an answer kept offline on a kiosk and sent after its campaign closed without a grace
+    period is refused; the kiosk says so to the person still there, counts it, and its health report carries the
+    count to the campaign page, so the province learns that answers were lost."""
+    from survey_app.extensions import db
+    from survey_app.models import Campaign, CampaignUnit, Unit
+    from survey_app.survey.submission import province_today
+    from tests.browser.test_staff_phone import _sign_in
+
+    token = live.open_link(channel="kiosk")
+    kiosk = new_page(has_touch=True)
+    kiosk.goto(f"{live.url}/k/{token}")
+    kiosk.get_by_role("link", name="Tiếng Việt").tap()
+    kiosk.wait_for_url("**/questions?*")
+    answer_every_question(kiosk, touch=True)
+    kiosk.context.set_offline(True)
+    kiosk.get_by_role("button", name=translated("Send")).tap()
+    kiosk.locator("[data-offline-saved]").wait_for()
+
+    with live.app.app_context():  # the province closes the campaign today, with no days of grace
+        campaign = db.session.scalars(db.select(Campaign).join(CampaignUnit).join(Unit)
+                                      .where(Unit.kiosk_token == token)).one()
+        campaign.status, campaign.closed_on, campaign.late_days = "closed", province_today(), 0
+        db.session.commit()
+        campaign_id = campaign.id
+
+    with kiosk.expect_response(lambda r: r.url.endswith(f"/k/{token}/heartbeat")
+                               and (r.request.post_data_json or {}).get("refused") == 1) as beat:
+        kiosk.context.set_offline(False)
+    assert beat.value.status == 204
+    heading = kiosk.locator("main h1")
+    heading.wait_for()
+    assert heading.inner_text() == translated("These answers arrived too late")
+    assert translated("Nothing was recorded.") in kiosk.locator("main").inner_text()
+    assert kiosk.evaluate(OUTBOX) is None  # out of the outbox, never resent
+    assert kiosk.evaluate("() => window.localStorage.getItem('survey-refused')") == "1"  # a count, no answers
+    assert live.responses(token) == []
+    shoot(kiosk, "refused")
+
+    device = kiosk.evaluate("() => window.localStorage.getItem('kiosk-device')")
+    staff = new_page()
+    _sign_in(staff, live)
+    staff.goto(f"{live.url}/admin/campaigns/{campaign_id}")
+    row = staff.locator("table.kiosks tbody tr", has_text=device[:6])
+    assert row.get_attribute("class") == "attention"
+    assert row.locator("[data-refused]").inner_text() == "1"
+    shoot(staff, "campaign-page")
