@@ -66,7 +66,7 @@ def test_progress_page_fits_a_390px_phone(live: Live, new_page: Callable[..., An
 
 
 def test_kiosk_heartbeat_reaches_the_campaign_page(live: Live, new_page: Callable[..., Any]) -> None:
-    token = live.open_link()
+    token = live.open_link(channel="kiosk")
     kiosk = new_page(has_touch=True)
     with kiosk.expect_response(lambda r: r.url.endswith(f"/k/{token}/heartbeat")) as beat:
         kiosk.goto(f"{live.url}/k/{token}")
@@ -76,9 +76,10 @@ def test_kiosk_heartbeat_reaches_the_campaign_page(live: Live, new_page: Callabl
     staff = new_page()
     _sign_in(staff, live)
     from survey_app.extensions import db
-    from survey_app.models import CampaignUnit
+    from survey_app.models import CampaignUnit, Unit
 
     with live.app.app_context():
-        campaign_id = db.session.scalars(db.select(CampaignUnit.campaign_id).where(CampaignUnit.token == token)).one()
+        campaign_id = db.session.scalars(db.select(CampaignUnit.campaign_id).join(Unit)
+                                         .where(Unit.kiosk_token == token)).one()
     staff.goto(f"{live.url}/admin/campaigns/{campaign_id}")
     assert device[:6] in staff.locator("table.kiosks").inner_text()
