@@ -3,7 +3,7 @@
 Figures of an open campaign change with every answer; a printed or downloaded copy must say so, or last week's
 rate gets quoted as the quarter's result. While the campaign is open and its last day has not passed, every
 report carries "Provisional — collection runs until dd/mm/yyyy": on the page, at the top of the PDF, as the
-first sheet of an Excel file (opened first), in the name of every downloaded file, and as the Stata data label.
+first sheet of an Excel file (opened first) and in the name of every downloaded file.
 """
 
 from __future__ import annotations
@@ -11,12 +11,14 @@ from __future__ import annotations
 import io
 import re
 from datetime import date
+from urllib.parse import unquote
 
 from flask import request
 from flask_babel import gettext as _
 from openpyxl import load_workbook
 from werkzeug.wrappers import Response
 
+from ..attachment import content_disposition
 from ..extensions import db
 from ..models import Campaign
 from ..survey.submission import province_today
@@ -57,13 +59,22 @@ def marked_workbook(content: bytes, campaign: Campaign) -> bytes:
 def _mark_downloads(response: Response) -> Response:
     """Every file downloaded from a campaign's reports while it collects: marked name, and a note sheet in Excel."""
     campaign_id = (request.view_args or {}).get("campaign_id")
-    found = re.search(r'filename="([^"]+)"', response.headers.get("Content-Disposition", ""))
-    if campaign_id is None or found is None or response.status_code != 200:
+    name = _filename(response.headers.get("Content-Disposition", ""))
+    if campaign_id is None or name is None or response.status_code != 200:
         return response
     campaign = db.session.get(Campaign, campaign_id)
     if campaign is None or provisional_note(campaign) is None:
         return response
-    response.headers["Content-Disposition"] = f'attachment; filename="{marked_filename(found.group(1), campaign)}"'
-    if found.group(1).endswith(".xlsx"):
+    response.headers["Content-Disposition"] = content_disposition(marked_filename(name, campaign), "attachment")
+    if name.endswith(".xlsx"):
         response.set_data(marked_workbook(response.get_data(), campaign))
     return response
+
+
+def _filename(header: str) -> str | None:
+    """The file name of a ``Content-Disposition`` header: its UTF-8 ``filename*`` (RFC 6266), else ``filename``."""
+    encoded = re.search(r"filename\*=UTF-8''([^;\s]+)", header)
+    if encoded:
+        return unquote(encoded.group(1))
+    plain = re.search(r'filename="([^"]+)"', header)
+    return plain.group(1) if plain else None

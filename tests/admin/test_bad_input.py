@@ -29,7 +29,7 @@ def _urls(app: Flask, world: World, huge: int) -> list[tuple[str, str]]:
         if not ids or not rule.rule.startswith(("/admin", "/reports")):
             continue
         values = {"campaign_id": world.campaign, "unit_id": world.unit_a, "user_id": world.agency,
-                  "response_id": 1, "kind": "overall", "name": "units", "fmt": "csv"}
+                  "response_id": 1, "kind": "overall", "name": "units", "fmt": "csv", "channel": "qr"}
         for name in ids:
             path = rule.build({**values, name: huge}, append_unknown=False)[1]
             for method in sorted((rule.methods or set()) & {"GET", "POST"}):
@@ -72,10 +72,10 @@ def test_unit_codes_of_any_kind_make_a_valid_file_name(app: Flask, admin_client:
 
 
 def test_a_report_download_name_is_rfc_6266(admin_client: FlaskClient, world: World) -> None:
-    response = admin_client.get(f"/reports/{world.campaign}/responses.csv")
+    response = admin_client.get(f"/reports/{world.campaign}/responses.csv")  # the campaign is still collecting
     assert response.headers["Content-Disposition"] == (
-        f"attachment; filename=\"campaign-{world.campaign}-responses.csv\"; "
-        f"filename*=UTF-8''campaign-{world.campaign}-responses.csv")
+        f"attachment; filename=\"campaign-{world.campaign}-responses-provisional.csv\"; "
+        f"filename*=UTF-8''campaign-{world.campaign}-responses-provisional.csv")
 
 
 def test_a_csv_value_over_the_field_limit_is_a_problem_with_its_line(app: Flask, admin_client: FlaskClient,
