@@ -20,6 +20,10 @@ units = sa.Table(
     sa.Column("sector", sa.String(20), nullable=False),
     sa.Column("level", sa.String(20), nullable=False),
     sa.Column("default_locale", sa.String(10)),
+    # Written, not read: the web application's units need them (the grouping now lives on campaign_units).
+    sa.Column("area", sa.String(100), default=""),
+    sa.Column("qr_token", sa.String(40), unique=True),
+    sa.Column("kiosk_token", sa.String(40), unique=True),
 )
 
 campaigns = sa.Table(
@@ -42,7 +46,6 @@ campaign_units = sa.Table(
     sa.Column("questionnaire_id", sa.String(80)),
     sa.Column("service_volume", sa.Integer),
     sa.Column("quota", sa.Integer),
-    sa.Column("token", sa.String(64)),
     sa.Column("receipt_codes_required", sa.Boolean, default=False),
     sa.Column("area", sa.String(100), default=""),  # the unit's grouping in this campaign (a district before 2025)
 )

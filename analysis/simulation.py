@@ -211,11 +211,13 @@ def write_database(survey: SimulatedSurvey, url: str) -> None:
         connection.execute(schema.campaigns.insert(), [{
             "id": campaign_id, "name": f"Campaign {campaign_id}", "status": "closed", "starts_on": date(2025, 3, 1),
             "ends_on": date(2025, 3, 31), "created_at": datetime(2025, 2, 1)}])
-        unit_rows = survey.units.drop(columns=["service_volume", "questionnaire_id", "area"]).to_dict("records")
+        unit_rows = [{**row, "area": "", "qr_token": f"q{row['id']}", "kiosk_token": f"k{row['id']}"}
+                     for row in survey.units.drop(columns=["service_volume", "questionnaire_id", "area"])
+                     .to_dict("records")]
         connection.execute(schema.units.insert(), unit_rows)
         connection.execute(schema.campaign_units.insert(), [
             {"campaign_id": campaign_id, "unit_id": int(u.id), "questionnaire_id": u.questionnaire_id,
-             "service_volume": int(u.service_volume), "quota": 400, "token": f"t{campaign_id}-{u.id}",
+             "service_volume": int(u.service_volume), "quota": 400,
              "receipt_codes_required": False, "area": u.area}
             for u in survey.units.itertuples()
         ])

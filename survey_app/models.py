@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -102,7 +102,7 @@ class Campaign(db.Model):
     status: Mapped[str] = mapped_column(String(10), default="draft")
     #: Days after the campaign closes during which an answer filled in while it was open (a kiosk's offline
     #: outbox) is still counted; 0: none.
-    late_days: Mapped[int] = mapped_column(Integer, default=0)
+    late_days: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     #: The day the campaign was closed by hand (before its last day, or after), if it was.
     closed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -149,7 +149,7 @@ class CampaignUnit(db.Model):
     area: Mapped[str] = mapped_column(String(100), default="")  # the unit's grouping in this campaign's reports
     #: For a unit that requires receipt codes: whether its kiosk may still take answers without one (a kiosk
     #: staff watch over). Off by default, so no route stores an answer without a code.
-    kiosk_without_codes: Mapped[bool] = mapped_column(Boolean, default=False)
+    kiosk_without_codes: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     campaign: Mapped[Campaign] = relationship(back_populates="units")
     unit: Mapped[Unit] = relationship()
 

@@ -66,14 +66,10 @@ def upgrade():
         batch_op.add_column(sa.Column("kiosk_without_codes", sa.Boolean(), nullable=False,
                                       server_default=sa.false()))
         batch_op.drop_column("token")
-    with op.batch_alter_table("campaign_units", schema=None) as batch_op:
-        batch_op.alter_column("kiosk_without_codes", existing_type=sa.Boolean(), server_default=None)
 
     with op.batch_alter_table("campaigns", schema=None) as batch_op:
         batch_op.add_column(sa.Column("late_days", sa.Integer(), nullable=False, server_default="0"))
         batch_op.add_column(sa.Column("closed_on", sa.Date(), nullable=True))
-    with op.batch_alter_table("campaigns", schema=None) as batch_op:
-        batch_op.alter_column("late_days", existing_type=sa.Integer(), server_default=None)
 
 
 def downgrade():
