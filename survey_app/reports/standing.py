@@ -47,12 +47,13 @@ def row_standing(row: Mapping[str, Any], **extra: Any) -> Standing | None:
         rate = None
     n = int(figure(row, "n") or 0)
     more = None
+    volume = figure(row, "service_volume")
+    served = int(volume) if volume and volume > 0 else None
     if rate is not None:
-        volume = figure(row, "service_volume")
-        more = additional_respondents(rate, target, n, figure(row, "n_eff"), int(volume) if volume else None)
+        more = additional_respondents(rate, target, n, figure(row, "n_eff"), served)
     return Standing(rate=rate, ci_low=figure(row, "ci_low"), ci_high=figure(row, "ci_high"), target=target,
                     rule=target_rule(row.get("questionnaire_id"), row.get("sector")), n=n,
-                    settled=str(row.get("verdict") or "not_yet_known"), more_needed=more,
+                    settled=str(row.get("verdict") or "not_yet_known"), more_needed=more, served=served,
                     sector=str(row.get("sector") or ""), min_group=tables.MIN_GROUP, group=_group(row), **extra)
 
 
