@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import pandas as pd
+
 from analysis import additional_respondents, satisfaction_rates
 
 from ..models import Campaign
@@ -20,7 +22,7 @@ from ..questionnaire_registry import registry
 from . import tables
 from .dataset import WEIGHT, campaign_data
 from .table import SECTORS
-from .verdict import Standing, comparisons, figure
+from .verdict import Badge, Standing, badge, comparisons, figure, official_key
 
 DEFAULT_RULE = "at_least"
 
@@ -55,6 +57,22 @@ def row_standing(row: Mapping[str, Any], **extra: Any) -> Standing | None:
                     rule=target_rule(row.get("questionnaire_id"), row.get("sector")), n=n,
                     settled=str(row.get("verdict") or "not_yet_known"), more_needed=more, served=served,
                     sector=str(row.get("sector") or ""), min_group=tables.MIN_GROUP, group=_group(row), **extra)
+
+
+def row_badge(row: Mapping[str, Any]) -> Badge | None:
+    """The verdict badge of a table row (official verdict over certainty), ``None`` without figure or target."""
+    standing = row_standing(row)
+    return badge(standing) if standing is not None else None
+
+
+def official_keys(frame: pd.DataFrame) -> list[str]:
+    """Each row's official verdict ("meets", "below"; "not_yet_known" without a figure or target): the colour of
+    its badge and of its chart bar, the same on every page, PDF and chart."""
+    keys = []
+    for row in frame.to_dict("records"):
+        standing = row_standing(row)
+        keys.append(official_key(standing) if standing is not None else "not_yet_known")
+    return keys
 
 
 def _group(row: Mapping[str, Any]) -> str:

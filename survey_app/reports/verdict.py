@@ -136,13 +136,31 @@ def _subject(standing: Standing) -> str:
     return str(UNIT_NOUNS.get(standing.sector, _("this unit")))
 
 
-def short(standing: Standing) -> str:
-    """The verdict in a table cell: "Reached (≥ 90 %) · certain" / "… · about 120 more answers to be sure"."""
+def official_key(standing: Standing) -> str:
+    """The colour of the verdict badge: the official verdict ("meets" or "below" the target as the plan states
+    it), "not_yet_known" only when there is no figure. The certainty never colours the badge; it is the line
+    under it, so that the colour a director sees is the verdict reported upward."""
     if standing.rate is None:
-        return ""
+        return "not_yet_known"
+    return "meets" if reaches_target(standing.rate, standing.target, standing.rule) else "below"
+
+
+@dataclass(frozen=True)
+class Badge:
+    """The verdict of a table cell: the official verdict (``head``, coloured by ``key``) over the certainty."""
+
+    key: str
+    head: str
+    tail: str
+
+
+def badge(standing: Standing) -> Badge | None:
+    """"Reached (≥ 90 %)" coloured as reached, over "certain" / "about 120 more answers to be sure"."""
+    if standing.rate is None:
+        return None
     goal = target_text(standing.target, standing.rule)
-    head = (_("Reached (%(target)s)", target=goal) if reaches_target(standing.rate, standing.target, standing.rule)
-            else _("Not reached (%(target)s)", target=goal))
+    key = official_key(standing)
+    head = _("Reached (%(target)s)", target=goal) if key == "meets" else _("Not reached (%(target)s)", target=goal)
     if standing.settled in ("meets", "below"):
         tail = _("certain")
     elif standing.more_needed is None:
@@ -151,7 +169,13 @@ def short(standing: Standing) -> str:
         tail = _("too close to the target to settle")
     else:
         tail = _("about %(count)s more answers to be sure", count=formats.number(max(standing.more_needed, 1)))
-    return f"{head} · {tail}"
+    return Badge(key, head, tail)
+
+
+def short(standing: Standing) -> str:
+    """The verdict in one line (exports, plain cells): "Reached (≥ 90 %) · certain"."""
+    found = badge(standing)
+    return f"{found.head} · {found.tail}" if found else ""
 
 
 def comparisons(standing: Standing, sector_label: str) -> list[str]:
