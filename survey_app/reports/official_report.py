@@ -205,7 +205,7 @@ def _change(document, report: ProvinceReport) -> None:  # type: ignore[no-untype
     if report.change is None:
         return
     _section(document, _("Change since the previous campaign"))
-    for row, cells in display_rows(report.change):
+    for _row, cells in display_rows(report.change):
         labels = [str(column.label) for column in report.change.columns]
         _text(document, "– " + "; ".join(f"{label}: {text}" if i else text
                                          for i, (label, text) in enumerate(zip(labels, cells, strict=True)) if text))
