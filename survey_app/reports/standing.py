@@ -17,6 +17,7 @@ import pandas as pd
 
 from analysis import additional_respondents, satisfaction_rates
 
+from ..levels import level_name
 from ..models import Campaign
 from ..questionnaire_registry import registry
 from . import tables
@@ -99,10 +100,12 @@ def unit_standing(campaign: Campaign, unit_id: int) -> UnitStanding:
     row = mine[0]
     sectors = tables.sector_rates(data)
     sector_row = sectors.loc[sectors["sector"] == row["sector"]].to_dict("records")
+    peer_rate, peer_level = _peers(data, units, row)
     previous = _previous(campaign, unit_id)
     standing = row_standing(
         row,
-        sector_rate=_shown(sector_row[0]) if sector_row else None,
+        sector_rate=peer_rate if peer_level else (_shown(sector_row[0]) if sector_row else None),
+        peer_level=peer_level,
         province_rate=province_rate(campaign),
         previous_rate=_shown(previous) if previous else None,
         previous_name=str(previous["campaign"]) if previous else "",
@@ -110,6 +113,21 @@ def unit_standing(campaign: Campaign, unit_id: int) -> UnitStanding:
     if standing is None:
         return UnitStanding(None, [])
     return UnitStanding(standing, comparisons(standing, str(SECTORS.get(standing.sector, standing.sector))))
+
+
+def _peers(data: Any, units: pd.DataFrame, row: Mapping[str, Any]) -> tuple[float | None, str]:
+    """The rate of the unit's sector at its level, and the level's name, when at least two units of that group
+    have figures (a group of one would compare the unit with itself); otherwise ``(None, "")``."""
+    level = row.get("level")
+    if not isinstance(level, str) or not level:
+        return None, ""
+    group = units[(units["sector"] == row["sector"]) & (units["level"] == level)]
+    if sum(_shown(r) is not None for r in group.to_dict("records")) < 2:
+        return None, ""
+    rates = tables.level_rates(data)
+    found = rates[(rates["sector"] == row["sector"]) & (rates["level"] == level)].to_dict("records")
+    rate = _shown(found[0]) if found else None
+    return (rate, level_name(level)) if rate is not None else (None, "")
 
 
 def province_rate(campaign: Campaign) -> float | None:

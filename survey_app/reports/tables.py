@@ -75,6 +75,19 @@ def area_rates(data: CampaignData) -> pd.DataFrame:
     return _fill_empty(table).reset_index(drop=True)
 
 
+def level_rates(data: CampaignData) -> pd.DataFrame:
+    """Design-weighted overall satisfaction per sector and administrative level (provincial hospitals, commune
+    health stations…): the peers a unit is compared with. Units without a level are left out."""
+    levelled = data.units[data.units["level"].fillna("") != ""]
+    pairs = levelled[["sector", "level"]].drop_duplicates().sort_values(["sector", "level"])
+    targets = sector_targets()
+    goal = {(s, v): targets[s] for s, v in zip(pairs["sector"], pairs["level"], strict=True)}
+    rates = _rates(data, ["sector", "level"], goal)
+    pairs = pairs.assign(target=pairs["sector"].map(targets))
+    table = pairs.merge(rates.drop(columns=["target"], errors="ignore"), on=["sector", "level"], how="left")
+    return _fill_empty(table).reset_index(drop=True)
+
+
 def sector_trend(campaign: Campaign) -> pd.DataFrame:
     """Each sector's rate in this campaign and every earlier one (each campaign is its own sample)."""
     frames = []

@@ -66,6 +66,7 @@ class Standing:
     n: int
     settled: str  # analysis' verdict on the interval: meets, below or not_yet_known
     more_needed: int | None = None
+    peer_level: str = ""  # the level's name when sector_rate is that of the unit's sector and level
     served: int | None = None  # people the group served in the period (the FPC's population), if known
     sector: str = ""
     sector_rate: float | None = None
@@ -183,7 +184,11 @@ def comparisons(standing: Standing, sector_label: str) -> list[str]:
     if standing.rate is None:
         return []
     found = []
-    if standing.sector_rate is not None:
+    if standing.sector_rate is not None and standing.peer_level:
+        found.append(_difference(standing.rate, standing.sector_rate, _(
+            "the average of %(sector)s units at the level %(level)s", sector=sector_label,
+            level=standing.peer_level)))
+    elif standing.sector_rate is not None:
         found.append(_difference(standing.rate, standing.sector_rate, _("the average of the %(sector)s sector",
                                                                         sector=sector_label)))
     if standing.province_rate is not None:

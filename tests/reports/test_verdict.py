@@ -135,3 +135,21 @@ def test_sector_tables_carry_the_sectors_service_volume(app: Flask, province: Pr
         assert sectors == {"education": 900, "health": 9000, "one_stop": 700}
         areas = tables.area_rates(data).set_index(["area", "sector"])["service_volume"].to_dict()
         assert areas[("Ba Bể", "one_stop")] == 400 and areas[("Pác Nặm", "one_stop")] == 300
+
+
+def test_unit_is_compared_with_its_sector_at_its_level(app: Flask, admin: FlaskClient, province: Province) -> None:
+    """Two more answers (both 5) give unit C (commune one-stop, 300 served) 4 satisfied of 5, weight 300/5 = 60;
+    A has 5 of 7 valid at weight 400/8 = 50. The commune one-stop units: (250 + 240) / (350 + 300) = 75.4 %,
+    so A (71.4 %) is 4.0 points below them. With only A having figures the sector sentence stays."""
+    url = f"/reports/{province.campaign_id}/units/{province.unit_a}?lang=en"
+    assert "the average of the One-stop shop sector" in admin.get(url).get_data(as_text=True)
+    with app.app_context():
+        from survey_app.extensions import db
+        from survey_app.models import Unit
+
+        from .conftest import add_responses
+        add_responses(province.campaign_id, db.session.get(Unit, province.unit_c), "one_stop", (5, 5))
+        db.session.commit()
+    page = admin.get(url).get_data(as_text=True)
+    assert "4.0 points below the average of One-stop shop units at the level Cấp xã (75.4%)." in page
+    assert "the average of the One-stop shop sector" not in page
