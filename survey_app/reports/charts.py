@@ -22,6 +22,7 @@ from ..models import Campaign
 from .cache import fingerprint, report_cache
 from .dataset import earlier_campaigns
 from .report import province_report, unit_report
+from .standing import official_keys
 from .table import SECTORS, Table, hidden
 from .unit_tables import LIKERT_KEYS
 
@@ -82,6 +83,8 @@ def drawable(table: Table) -> pd.DataFrame:
     withheld = [hidden(row) for row in frame.to_dict("records")]
     figures = [c for c in ("rate", "ci_low", "ci_high", "share_satisfied") if c in frame.columns]
     frame.loc[withheld, figures] = float("nan")
+    if "verdict" in frame.columns and "target" in frame.columns:
+        frame["verdict"] = official_keys(frame)  # bars coloured as the badges: the official verdict
     return frame
 
 

@@ -163,6 +163,8 @@ def _body(document, report: ProvinceReport, method: str, previous: ProvinceRepor
     _text(document, str(METHOD))
     _section(document, _("II. Results"))
     _results_by_sector(document, report, previous)
+    _change(document, report)
+    _drivers(document, report)
     _attention(document, report)
     _section(document, _("III. Proposals"))
     _text(document, _("Units that have not reached the target should set out, within 30 days, how they will improve "
@@ -196,6 +198,37 @@ def _results_by_sector(document, report: ProvinceReport, previous: ProvinceRepor
             if earlier_standing is not None and earlier_standing.rate is not None:
                 _text(document, change(standing.rate, earlier_standing.rate, previous.campaign.name))  # type: ignore[union-attr]
     _text(document, _("The result of every unit is in table 2 of the appendix."))
+
+
+def _change(document, report: ProvinceReport) -> None:  # type: ignore[no-untyped-def]
+    """Each sector's change since the previous campaign, with whether it is clear (findings.change_table)."""
+    if report.change is None:
+        return
+    _section(document, _("Change since the previous campaign"))
+    for _row, cells in display_rows(report.change):
+        labels = [str(column.label) for column in report.change.columns]
+        _text(document, "– " + "; ".join(f"{label}: {text}" if i else text
+                                         for i, (label, text) in enumerate(zip(labels, cells, strict=True)) if text))
+    _text(document, str(report.change.caption))
+
+
+def _drivers(document, report: ProvinceReport) -> None:  # type: ignore[no-untyped-def]
+    """Per sector, the elements that go most with overall satisfaction (findings.drivers_table), with the caveat
+    that this is an association, not a cause."""
+    if report.drivers is None or not len(report.drivers):
+        return
+    _section(document, _("What drives satisfaction"))
+    by_sector: dict[str, list[str]] = {}
+    for row in report.drivers.frame.to_dict("records"):
+        name = str(SECTORS.get(row["sector"], row["sector"]))
+        element = row.get("element_name")
+        if isinstance(element, str) and element and not row.get("note"):
+            by_sector.setdefault(name, []).append(element)
+        elif row.get("note") and not isinstance(element, str):
+            by_sector.setdefault(name, []).append(str(row["note"]))
+    for name, elements in by_sector.items():
+        _text(document, _("– %(sector)s: %(elements)s.", sector=name, elements=", ".join(elements[:3]) or DOTS))
+    _text(document, str(report.drivers.caption))
 
 
 def _attention(document, report: ProvinceReport) -> None:  # type: ignore[no-untyped-def]
@@ -236,11 +269,18 @@ def _appendix(document, report: ProvinceReport, images: Mapping[str, bytes]) -> 
     document.add_page_break()
     _centred(document, _("Appendix"), bold=True, upper=True)
     _centred(document, _("Tables and charts of the results"), italic=True)
+    paragraph = document.add_paragraph()
+    _line(paragraph, _("Methods"), bold=True, size=13)
+    if report.sectors is not None and report.sectors.caption:
+        _text(document, str(report.sectors.caption))  # the weighting, with the census source when raked
+    _text(document, str(METHOD))
     for number, (name, table) in enumerate(report.tables().items(), start=1):
         paragraph = document.add_paragraph()
         _line(paragraph, _("Table %(number)s. %(title)s", number=number, title=str(table.title)), bold=True,
               size=13)
         _table(document, table)
+        if table.caption:
+            _text(document, str(table.caption))
         if name in images:
             document.add_picture(io.BytesIO(images[name]), width=Mm(160))
             document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER

@@ -22,10 +22,13 @@ from ..i18n import current_locale_code
 from ..models import Campaign, utcnow
 from .provisional import provisional_note
 from .report import ProvinceReport, UnitReport
+from .standing import row_badge
 from .table import Table, display_rows
 
 FONT = "DejaVu"
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+#: Cell colours of the official verdict, those of the pages' badges (static/css/app.css).
+BADGE_FILLS = {"meets": (223, 243, 230), "below": (253, 226, 226), "not_yet_known": (238, 238, 238)}
 
 
 class ReportPDF(FPDF):
@@ -96,10 +99,14 @@ class ReportPDF(FPDF):
             heading = grid.row()
             for column in table.columns:
                 heading.cell(str(column.label))
-            for _row, cells in rows:
+            for row, cells in rows:
                 line = grid.row()
-                for text in cells:
-                    line.cell(text)
+                for column, text in zip(table.columns, cells, strict=True):
+                    found = row_badge(row) if column.kind == "verdict" and text else None
+                    if found is None:
+                        line.cell(text)
+                    else:  # the official verdict coloured as on the pages, the certainty under it
+                        line.cell(f"{found.head}\n{found.tail}", style=FontFace(fill_color=BADGE_FILLS[found.key]))
         self.ln(2)
 
 

@@ -13,12 +13,14 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from analysis import satisfaction_rates
+from analysis.change import rate_change
 
 from ..collation import sort_key
 from ..extensions import db
 from ..models import Campaign
 from . import tables
 from .dataset import WEIGHT, campaign_data
+from .findings import CHANGE_VERDICTS
 from .standing import row_standing
 from .table import SECTORS
 from .verdict import Standing, change, figure
@@ -51,12 +53,17 @@ def public_results(campaign: Campaign) -> PublicResults:
     previous = db.session.scalars(
         select(Campaign).where(Campaign.starts_on < campaign.starts_on, Campaign.published_on.is_not(None))
         .order_by(Campaign.starts_on.desc()).limit(1)).first()
-    before = {}
+    before, clear = {}, {}
+    now = tables.sector_rates(data)
     if previous is not None:
-        before = {r["sector"]: r for r in tables.sector_rates(campaign_data(previous.id)).to_dict("records")}
+        earlier_table = tables.sector_rates(campaign_data(previous.id))
+        before = {r["sector"]: r for r in earlier_table.to_dict("records")}
+        # Whether each change is clear (its 95 % interval excludes zero), as in the province report.
+        verdicts = rate_change(earlier_table, now, by="sector")
+        clear = {r["sector"]: r["verdict"] for r in verdicts.to_dict("records") if isinstance(r["verdict"], str)}
     order = list(SECTORS)
     sectors = []
-    for row in sorted(tables.sector_rates(data).to_dict("records"),
+    for row in sorted(now.to_dict("records"),
                       key=lambda r: order.index(r["sector"]) if r["sector"] in order else len(order)):
         standing = row_standing(row)
         if standing is None or standing.rate is None:
@@ -64,6 +71,8 @@ def public_results(campaign: Campaign) -> PublicResults:
         earlier = before.get(row["sector"])
         earlier_rate = _shown_rate(earlier) if earlier else None
         sentence = change(standing.rate, earlier_rate, previous.name) if earlier_rate is not None and previous else ""
+        if sentence and row["sector"] in clear:
+            sentence = f"{sentence} {CHANGE_VERDICTS[clear[row['sector']]]}."
         sectors.append(PublicRow(str(SECTORS.get(row["sector"], row["sector"])), row["sector"], standing, sentence))
     units = []
     for row in tables.unit_rates(data).to_dict("records"):

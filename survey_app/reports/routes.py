@@ -18,6 +18,7 @@ from . import charts, verdict
 from .access import campaign_or_404, unit_or_404, visible_campaigns
 from .comments import set_hidden
 from .report import METHOD_PROVINCE, METHOD_UNIT, province_report, unit_report
+from .standing import row_badge as standing_row_badge
 from .standing import unit_standing
 from .table import display_rows
 from .verdict import METHOD as VERDICT_METHOD
@@ -44,6 +45,18 @@ def verdict_certainty(standing):  # type: ignore[no-untyped-def]
 @bp.app_template_global()
 def verdict_short(standing):  # type: ignore[no-untyped-def]
     return verdict.short(standing)
+
+
+@bp.app_template_global()
+def verdict_badge(standing):  # type: ignore[no-untyped-def]
+    """The official verdict as a coloured badge over its certainty (``None`` without a figure)."""
+    return verdict.badge(standing) if standing is not None else None
+
+
+@bp.app_template_global()
+def row_badge(row):  # type: ignore[no-untyped-def]
+    """:func:`verdict_badge` of a report table row."""
+    return standing_row_badge(row)
 
 
 @bp.app_template_global()

@@ -13,14 +13,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import pandas as pd
+
 from analysis import additional_respondents, satisfaction_rates
 
+from ..levels import level_name
 from ..models import Campaign
 from ..questionnaire_registry import registry
 from . import tables
 from .dataset import WEIGHT, campaign_data
 from .table import SECTORS
-from .verdict import Standing, comparisons, figure
+from .verdict import Badge, Standing, badge, comparisons, figure, official_key
 
 DEFAULT_RULE = "at_least"
 
@@ -47,13 +50,30 @@ def row_standing(row: Mapping[str, Any], **extra: Any) -> Standing | None:
         rate = None
     n = int(figure(row, "n") or 0)
     more = None
+    volume = figure(row, "service_volume")
+    served = int(volume) if volume and volume > 0 else None
     if rate is not None:
-        volume = figure(row, "service_volume")
-        more = additional_respondents(rate, target, n, figure(row, "n_eff"), int(volume) if volume else None)
+        more = additional_respondents(rate, target, n, figure(row, "n_eff"), served)
     return Standing(rate=rate, ci_low=figure(row, "ci_low"), ci_high=figure(row, "ci_high"), target=target,
                     rule=target_rule(row.get("questionnaire_id"), row.get("sector")), n=n,
-                    settled=str(row.get("verdict") or "not_yet_known"), more_needed=more,
+                    settled=str(row.get("verdict") or "not_yet_known"), more_needed=more, served=served,
                     sector=str(row.get("sector") or ""), min_group=tables.MIN_GROUP, group=_group(row), **extra)
+
+
+def row_badge(row: Mapping[str, Any]) -> Badge | None:
+    """The verdict badge of a table row (official verdict over certainty), ``None`` without figure or target."""
+    standing = row_standing(row)
+    return badge(standing) if standing is not None else None
+
+
+def official_keys(frame: pd.DataFrame) -> list[str]:
+    """Each row's official verdict ("meets", "below"; "not_yet_known" without a figure or target): the colour of
+    its badge and of its chart bar, the same on every page, PDF and chart."""
+    keys = []
+    for row in frame.to_dict("records"):
+        standing = row_standing(row)
+        keys.append(official_key(standing) if standing is not None else "not_yet_known")
+    return keys
 
 
 def _group(row: Mapping[str, Any]) -> str:
@@ -80,10 +100,12 @@ def unit_standing(campaign: Campaign, unit_id: int) -> UnitStanding:
     row = mine[0]
     sectors = tables.sector_rates(data)
     sector_row = sectors.loc[sectors["sector"] == row["sector"]].to_dict("records")
+    peer_rate, peer_level = _peers(data, units, row)
     previous = _previous(campaign, unit_id)
     standing = row_standing(
         row,
-        sector_rate=_shown(sector_row[0]) if sector_row else None,
+        sector_rate=peer_rate if peer_level else (_shown(sector_row[0]) if sector_row else None),
+        peer_level=peer_level,
         province_rate=province_rate(campaign),
         previous_rate=_shown(previous) if previous else None,
         previous_name=str(previous["campaign"]) if previous else "",
@@ -91,6 +113,21 @@ def unit_standing(campaign: Campaign, unit_id: int) -> UnitStanding:
     if standing is None:
         return UnitStanding(None, [])
     return UnitStanding(standing, comparisons(standing, str(SECTORS.get(standing.sector, standing.sector))))
+
+
+def _peers(data: Any, units: pd.DataFrame, row: Mapping[str, Any]) -> tuple[float | None, str]:
+    """The rate of the unit's sector at its level, and the level's name, when at least two units of that group
+    have figures (a group of one would compare the unit with itself); otherwise ``(None, "")``."""
+    level = row.get("level")
+    if not isinstance(level, str) or not level:
+        return None, ""
+    group = units[(units["sector"] == row["sector"]) & (units["level"] == level)]
+    if sum(_shown(r) is not None for r in group.to_dict("records")) < 2:
+        return None, ""
+    rates = tables.level_rates(data)
+    found = rates[(rates["sector"] == row["sector"]) & (rates["level"] == level)].to_dict("records")
+    rate = _shown(found[0]) if found else None
+    return (rate, level_name(level)) if rate is not None else (None, "")
 
 
 def province_rate(campaign: Campaign) -> float | None:

@@ -54,6 +54,7 @@ def sector_rates_with(data: CampaignData, weight: str) -> pd.DataFrame:
     sectors = pd.DataFrame({"sector": sorted(data.units["sector"].unique())})
     targets = sector_targets()
     sectors["target"] = sectors["sector"].map(targets)
+    sectors["service_volume"] = sectors["sector"].map(_volumes(data.units, "sector"))
     rates = _rates(data, "sector", targets, weight)
     return _fill_empty(sectors.merge(rates.drop(columns=["target"], errors="ignore"), on="sector", how="left"))
 
@@ -66,8 +67,24 @@ def area_rates(data: CampaignData) -> pd.DataFrame:
     targets = sector_targets()
     pairs["target"] = pairs["sector"].map(targets)
     goal = {(d, s): targets[s] for d, s in zip(pairs["area"], pairs["sector"], strict=True)}
+    volumes = _volumes(grouped, ["area", "sector"])
+    pairs["service_volume"] = [volumes.get(key, float("nan")) for key in zip(pairs["area"], pairs["sector"],
+                                                                                strict=True)]
     rates = _rates(data, ["area", "sector"], goal)
     table = pairs.merge(rates.drop(columns=["target"], errors="ignore"), on=["area", "sector"], how="left")
+    return _fill_empty(table).reset_index(drop=True)
+
+
+def level_rates(data: CampaignData) -> pd.DataFrame:
+    """Design-weighted overall satisfaction per sector and administrative level (provincial hospitals, commune
+    health stations…): the peers a unit is compared with. Units without a level are left out."""
+    levelled = data.units[data.units["level"].fillna("") != ""]
+    pairs = levelled[["sector", "level"]].drop_duplicates().sort_values(["sector", "level"])
+    targets = sector_targets()
+    goal = {(s, v): targets[s] for s, v in zip(pairs["sector"], pairs["level"], strict=True)}
+    rates = _rates(data, ["sector", "level"], goal)
+    pairs = pairs.assign(target=pairs["sector"].map(targets))
+    table = pairs.merge(rates.drop(columns=["target"], errors="ignore"), on=["sector", "level"], how="left")
     return _fill_empty(table).reset_index(drop=True)
 
 
@@ -108,6 +125,17 @@ def sort_table(table: pd.DataFrame, sort: str | None, allowed: Iterable[str], de
     ordered = table.sort_values(column, ascending=not key.startswith("-"), na_position="last", kind="stable",
                                 key=collate)
     return ordered.reset_index(drop=True), key
+
+
+def _volumes(units: pd.DataFrame, by: str | list[str]) -> dict:  # type: ignore[type-arg]
+    """People served by each group of units in the period: the population of the group's finite-population
+    correction. Unknown (NaN) when a unit of the group has no usable volume, since a partial sum would make the
+    group look smaller than it is and the correction too strong."""
+    volume = pd.to_numeric(units["service_volume"], errors="coerce")
+    known = volume.where(volume > 0)
+    totals = known.groupby([units[c] for c in ([by] if isinstance(by, str) else by)]).sum(min_count=1)
+    complete = known.notna().groupby([units[c] for c in ([by] if isinstance(by, str) else by)]).all()
+    return totals.where(complete).to_dict()
 
 
 def _rates(data: CampaignData, by: str | list[str], target: dict,  # type: ignore[type-arg]

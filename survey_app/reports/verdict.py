@@ -45,6 +45,11 @@ METHOD = _l(
     "correction, Cochran 1977). Differences are in percentage points.",
     high=formats.lazy_percent(0.9), low=formats.lazy_percent(0.8), level=formats.lazy_percent(0.95),
 )
+#: Beyond these bounds the answers still needed are no longer a survey's work: more than this share of everyone
+#: the group served (a near-census), or, when that number is unknown, more than this many times the answers
+#: already counted. The sentence then says the current sample cannot settle the question instead of a number.
+REACH_SHARE = 0.5
+REACH_MULTIPLE = 10
 #: Differences below half of the last decimal shown read as "the same as".
 SAME = 0.0005
 
@@ -61,6 +66,8 @@ class Standing:
     n: int
     settled: str  # analysis' verdict on the interval: meets, below or not_yet_known
     more_needed: int | None = None
+    peer_level: str = ""  # the level's name when sector_rate is that of the unit's sector and level
+    served: int | None = None  # people the group served in the period (the FPC's population), if known
     sector: str = ""
     sector_rate: float | None = None
     province_rate: float | None = None
@@ -103,9 +110,23 @@ def certainty(standing: Standing) -> str:
     if standing.more_needed is None:
         return _("%(interval)s: the rate sits exactly on the target, so no number of answers can settle it.",
                  interval=interval)
+    if beyond_reach(standing):
+        return _("%(interval)s: the rate is so close to the target that the current sample cannot settle whether "
+                 "it is reached; only asking a large part of everyone served could.", interval=interval)
     return _("%(interval)s: to be sure whether the target is reached, %(unit)s needs about %(count)s more "
              "answers.", interval=interval, unit=_subject(standing),
              count=formats.number(max(standing.more_needed, 1)))
+
+
+def beyond_reach(standing: Standing) -> bool:
+    """Whether the answers still needed exceed what a survey of the group can sensibly collect (see
+    :data:`REACH_SHARE`); e.g. a sector at 80,2 % against 80 % would need most of the people it served."""
+    more = standing.more_needed
+    if more is None:
+        return False
+    if standing.served:
+        return standing.n + more > REACH_SHARE * standing.served
+    return more > REACH_MULTIPLE * max(standing.n, 1)
 
 
 def _subject(standing: Standing) -> str:
@@ -116,20 +137,46 @@ def _subject(standing: Standing) -> str:
     return str(UNIT_NOUNS.get(standing.sector, _("this unit")))
 
 
-def short(standing: Standing) -> str:
-    """The verdict in a table cell: "Reached (≥ 90 %) · certain" / "… · about 120 more answers to be sure"."""
+def official_key(standing: Standing) -> str:
+    """The colour of the verdict badge: the official verdict ("meets" or "below" the target as the plan states
+    it), "not_yet_known" only when there is no figure. The certainty never colours the badge; it is the line
+    under it, so that the colour a director sees is the verdict reported upward."""
     if standing.rate is None:
-        return ""
+        return "not_yet_known"
+    return "meets" if reaches_target(standing.rate, standing.target, standing.rule) else "below"
+
+
+@dataclass(frozen=True)
+class Badge:
+    """The verdict of a table cell: the official verdict (``head``, coloured by ``key``) over the certainty."""
+
+    key: str
+    head: str
+    tail: str
+
+
+def badge(standing: Standing) -> Badge | None:
+    """"Reached (≥ 90 %)" coloured as reached, over "certain" / "about 120 more answers to be sure"."""
+    if standing.rate is None:
+        return None
     goal = target_text(standing.target, standing.rule)
-    head = (_("Reached (%(target)s)", target=goal) if reaches_target(standing.rate, standing.target, standing.rule)
-            else _("Not reached (%(target)s)", target=goal))
+    key = official_key(standing)
+    head = _("Reached (%(target)s)", target=goal) if key == "meets" else _("Not reached (%(target)s)", target=goal)
     if standing.settled in ("meets", "below"):
         tail = _("certain")
     elif standing.more_needed is None:
         tail = _("on the target")
+    elif beyond_reach(standing):
+        tail = _("too close to the target to settle")
     else:
         tail = _("about %(count)s more answers to be sure", count=formats.number(max(standing.more_needed, 1)))
-    return f"{head} · {tail}"
+    return Badge(key, head, tail)
+
+
+def short(standing: Standing) -> str:
+    """The verdict in one line (exports, plain cells): "Reached (≥ 90 %) · certain"."""
+    found = badge(standing)
+    return f"{found.head} · {found.tail}" if found else ""
 
 
 def comparisons(standing: Standing, sector_label: str) -> list[str]:
@@ -137,7 +184,11 @@ def comparisons(standing: Standing, sector_label: str) -> list[str]:
     if standing.rate is None:
         return []
     found = []
-    if standing.sector_rate is not None:
+    if standing.sector_rate is not None and standing.peer_level:
+        found.append(_difference(standing.rate, standing.sector_rate, _(
+            "the average of %(sector)s units at the level %(level)s", sector=sector_label,
+            level=standing.peer_level)))
+    elif standing.sector_rate is not None:
         found.append(_difference(standing.rate, standing.sector_rate, _("the average of the %(sector)s sector",
                                                                         sector=sector_label)))
     if standing.province_rate is not None:

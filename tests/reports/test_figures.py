@@ -88,12 +88,14 @@ def test_verdict_target_and_trend(app: Flask, admin: FlaskClient, province: Prov
     current = {r["Sector"]: r for r in rows if r["Campaign"] == "Khảo sát Quý III/2026"}
     assert current["Health"]["Target (%)"] == "80.0"
     # The interval holds the target: the cell says how many more answers would settle it, by the sample-size
-    # formula n0 = z² p (1 - p) deff / (p - target)², worked out here by hand from the sector's figures.
+    # formula n0 = z² p (1 - p) deff / (p - target)², with the finite-population correction for the 9 000
+    # people the sector's only unit (B) served, n = n0 / (1 + n0/9000), worked out here from the sector's figures.
     health = expected(app, province.campaign_id, "sector").set_index("sector").loc["health"]
     p, n = health["rate"], int(health["n"])
-    n0 = math.ceil(1.959964**2 * p * (1 - p) * (n / health["n_eff"]) / (p - 0.80) ** 2 - 1e-9)
+    n0 = 1.959964**2 * p * (1 - p) * (n / health["n_eff"]) / (p - 0.80) ** 2
+    needed = math.ceil(n0 / (1 + n0 / 9000) - 1e-9)
     word = "Reached" if p > 0.80 else "Not reached"
-    assert current["Health"]["Verdict"] == f"{word} (>\u00a080%) · about {n0 - n:,} more answers to be sure"
+    assert current["Health"]["Verdict"] == f"{word} (>\u00a080%) · about {needed - n:,} more answers to be sure"
 
 
 def test_yes_no_shares_equal_analysis(app: Flask, admin: FlaskClient, province: Province) -> None:

@@ -64,6 +64,19 @@ def test_docx_has_the_parts_of_an_administrative_report(admin: FlaskClient, prov
     assert (round(section.left_margin.mm), round(section.right_margin.mm)) == (30, 15)
 
 
+def test_docx_says_what_changed_what_drives_satisfaction_and_how(admin: FlaskClient, province: Province) -> None:
+    """The sections built on reports.findings: change since Quý I (one-stop 33,3 % then, 2 of 6 for unit A, and
+    69,2 % now), the drivers with their association-not-cause caveat, and the methods with the weighting."""
+    text = _all_text(Document(io.BytesIO(_docx(admin, province))))
+    change = text.split("Thay đổi so với kỳ trước", 1)[1].split("Yếu tố tác động đến sự hài lòng", 1)[0]
+    assert f"33,3{NBSP}%" in change and f"69,2{NBSP}%" in change and "Khảo sát Quý I/2026" in change
+    drivers = text.split("Yếu tố tác động đến sự hài lòng", 1)[1].split("Đơn vị cần quan tâm", 1)[0]
+    assert "không phải bằng chứng rằng cải thiện một yếu tố sẽ làm tăng sự hài lòng" in drivers
+    appendix = text.split("PHỤ LỤC", 1)[1]
+    assert "Phương pháp" in appendix
+    assert "trọng số" in appendix.split("Phương pháp", 1)[1]
+
+
 def test_only_the_province_makes_the_report(agency: FlaskClient, province: Province) -> None:
     assert agency.get(f"/reports/{province.campaign_id}/official-report.docx").status_code == 403
 
@@ -83,6 +96,9 @@ def test_libreoffice_opens_it_and_renders_every_letter(admin: FlaskClient, provi
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in first
     assert "Độc lập - Tự do - Hạnh phúc" in first
     assert len(reader.pages) >= 3  # the body, then the appendix from a new page
+    rendered = " ".join(page.extract_text() for page in reader.pages)
+    for heading in ("Thay đổi so với kỳ trước", "Yếu tố tác động đến sự hài lòng", "Phương pháp"):
+        assert heading in rendered, heading
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert "TimesNewRoman" in fonts.replace(" ", "") or "LiberationSerif" in fonts
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")],

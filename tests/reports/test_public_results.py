@@ -74,3 +74,15 @@ def test_public_page_is_light_and_self_contained(app: Flask, province: Province)
     assert not re.findall(r'(?:src|href)="(?:https?:)?//', html)  # nothing from another site
     assert len(response.data) < 20_000
     assert response.headers["Cache-Control"] == "public, max-age=300"
+
+
+def test_public_page_says_the_change_and_whether_it_is_clear(app: Flask, province: Province) -> None:
+    """With Quý I also published, the one-stop sector went from 2 of 6 (33.3 %) to 69.2 %: up 35.9 points, and
+    the page says whether that change is clear beyond sampling error, as the province report does."""
+    with app.app_context():
+        earlier = db.session.get(Campaign, province.earlier_id)
+        earlier.published_on = earlier.ends_on
+        db.session.commit()
+    html = unescape(_published(app, province).get(f"/results/{province.campaign_id}?lang=en").get_data(as_text=True))
+    found = re.search(r"Up 35\.9 points since Khảo sát Quý I/2026 \(33\.3%\)\. (Improved|No clear change)\.", html)
+    assert found is not None

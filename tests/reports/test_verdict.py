@@ -18,7 +18,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from analysis import additional_respondents
-from survey_app.reports import verdict
+from survey_app.reports import tables, verdict
+from survey_app.reports.dataset import campaign_data
+from survey_app.reports.standing import row_standing
 from survey_app.reports.verdict import Standing
 
 from .conftest import Province
@@ -63,9 +65,13 @@ def test_unit_page_says_the_verdict_in_vietnamese(admin: FlaskClient, province: 
     (Standing(0.8, 0.7, 0.88, 0.8, "above", 90, "not_yet_known", more_needed=None, sector="health"),
      "With 95% certainty the true rate lies between 70.0% and 88.0%: the rate sits exactly on the target, so no "
      "number of answers can settle it."),
-    (Standing(0.82, 0.76, 0.87, 0.8, "above", 90, "not_yet_known", more_needed=1_993, sector="health"),
+    (Standing(0.82, 0.76, 0.87, 0.8, "above", 90, "not_yet_known", more_needed=1_993, sector="health",
+              served=50_000),
      "With 95% certainty the true rate lies between 76.0% and 87.0%: to be sure whether the target is reached, "
      "this health facility needs about 1,993 more answers."),
+    (Standing(0.802, 0.78, 0.82, 0.8, "above", 1_500, "not_yet_known", more_needed=151_005, sector="health"),
+     "With 95% certainty the true rate lies between 78.0% and 82.0%: the rate is so close to the target that the "
+     "current sample cannot settle whether it is reached; only asking a large part of everyone served could."),
     (Standing(None, None, None, 0.8, "above", 3, "not_yet_known"),
      "A rate is shown once at least 5 people have answered; 3 have so far."),
 ])
@@ -81,3 +87,69 @@ def test_official_verdict_uses_the_targets_own_inequality(app: Flask) -> None:
         at_least = Standing(0.8, 0.7, 0.9, 0.8, "at_least", 50, "not_yet_known", more_needed=None)
         assert verdict.official(above) == "Official verdict: 80.0%, the target (>\u00a080%) is not reached."
         assert verdict.official(at_least) == "Official verdict: 80.0%, the target (≥\u00a080%) is reached."
+
+
+def _sector_row(rate: float, n: int, volume: float | None) -> dict[str, object]:
+    return {"sector": "health", "target": 0.8, "rate": rate, "ci_low": rate - 0.03, "ci_high": rate + 0.03,
+            "n": n, "n_eff": float(n),
+            "service_volume": volume, "verdict": "not_yet_known", "withheld": None}
+
+
+def test_sector_answers_needed_use_the_sectors_service_volume(app: Flask) -> None:
+    """Rate 85 %, target 80 %, 100 answers, 1 000 people served by the sector's units:
+    n0 = 1.959964² · 0.85 · 0.15 / 0.05² = 195.91; n = 195.91 / (1 + 195.91/1000) = 163.8 -> 164, so 64 more
+    (without the correction it would be 196 - 100 = 96)."""
+    with app.test_request_context("/?lang=en"):
+        standing = row_standing(_sector_row(0.85, 100, 1000.0))
+        assert standing is not None and standing.served == 1000
+        assert standing.more_needed == 64
+        assert "to be sure whether the target is reached, the sector needs about 64 more answers." in (
+            verdict.certainty(standing))
+
+
+def test_a_sector_too_close_to_its_target_is_said_unsettled_not_numbered(app: Flask) -> None:
+    """Rate 80.2 % against > 80 % with 1 500 answers and 20 000 people served: n0 = 1.959964² · 0.802 · 0.198 /
+    0.002² = 152 504, with the correction n = 152 504 / (1 + 152 504/20 000) = 17 682, i.e. 88 % of everyone
+    served; the page says the sample cannot settle it rather than "about 16 182 more answers"."""
+    n0 = 1.959964**2 * 0.802 * 0.198 / 0.002**2
+    assert math.ceil(n0 / (1 + n0 / 20_000)) == 17_682
+    with app.test_request_context("/?lang=en"):
+        standing = row_standing(_sector_row(0.802, 1_500, 20_000.0))
+        assert standing is not None and standing.more_needed == 17_682 - 1_500
+        sentence = verdict.certainty(standing)
+        assert "the current sample cannot settle whether it is reached" in sentence
+        assert "16,182" not in sentence
+        assert verdict.short(standing) == "Reached (> 80%) · too close to the target to settle"
+        unknown = row_standing(_sector_row(0.802, 1_500, None))  # no volume: bound at ten times the answers
+        assert unknown is not None and unknown.served is None and unknown.more_needed == math.ceil(n0) - 1_500
+        assert "cannot settle" in verdict.certainty(unknown)
+    with app.test_request_context("/?lang=vi"):
+        assert "khoảng" not in verdict.certainty(standing).split(":")[-1]
+
+
+def test_sector_tables_carry_the_sectors_service_volume(app: Flask, province: Province) -> None:
+    """One-stop: units A (400) and C (300) = 700; health: B = 9 000; per area Ba Bể one-stop = A's 400."""
+    with app.app_context():
+        data = campaign_data(province.campaign_id)
+        sectors = tables.sector_rates(data).set_index("sector")["service_volume"].to_dict()
+        assert sectors == {"education": 900, "health": 9000, "one_stop": 700}
+        areas = tables.area_rates(data).set_index(["area", "sector"])["service_volume"].to_dict()
+        assert areas[("Ba Bể", "one_stop")] == 400 and areas[("Pác Nặm", "one_stop")] == 300
+
+
+def test_unit_is_compared_with_its_sector_at_its_level(app: Flask, admin: FlaskClient, province: Province) -> None:
+    """Two more answers (both 5) give unit C (commune one-stop, 300 served) 4 satisfied of 5, weight 300/5 = 60;
+    A has 5 of 7 valid at weight 400/8 = 50. The commune one-stop units: (250 + 240) / (350 + 300) = 75.4 %,
+    so A (71.4 %) is 4.0 points below them. With only A having figures the sector sentence stays."""
+    url = f"/reports/{province.campaign_id}/units/{province.unit_a}?lang=en"
+    assert "the average of the One-stop shop sector" in admin.get(url).get_data(as_text=True)
+    with app.app_context():
+        from survey_app.extensions import db
+        from survey_app.models import Unit
+
+        from .conftest import add_responses
+        add_responses(province.campaign_id, db.session.get(Unit, province.unit_c), "one_stop", (5, 5))
+        db.session.commit()
+    page = admin.get(url).get_data(as_text=True)
+    assert "4.0 points below the average of One-stop shop units at the level Cấp xã (75.4%)." in page
+    assert "the average of the One-stop shop sector" not in page
