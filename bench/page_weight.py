@@ -9,7 +9,9 @@ Chromium counts them) and the bytes after decompression; then the same page agai
 another host is listed and fails the run. The bar (issue "Proof under fire"): a QR survey page is at most 30 KB on
 the wire in at most 6 requests, with no third-party request. Issue 16 holds the one-question-per-screen kiosk
 (its questions page, drawn screen by screen by kiosk.js) and the QR page's one-question option to the same bar,
-with no spoken prompt fetched before someone presses Listen (run `flask translations speak` first to have them).
+with no spoken prompt fetched before someone presses Listen (run `flask translations speak` first to have them),
+and so are the three pages of the one-tap counter mode (`/c/<token>`: the faces, the reason asked after a low
+score, the thank-you page that returns to the start).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import shutil
 import sys
 import tempfile
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -69,7 +72,7 @@ def visit(page: Any, url: str) -> Visit:
 
 
 def show(name: str, result: Visit) -> None:
-    print(f"{name:<34} {len(result.requests):>2} requests  {result.wire / 1024:6.1f} KB on the wire  "
+    print(f"{name:<48} {len(result.requests):>2} requests  {result.wire / 1024:6.1f} KB on the wire  "
           f"{result.decoded / 1024:6.1f} KB decoded")
     for url, status, wire, decoded in result.requests:
         print(f"    {status} {urlsplit(url).path[:60]:<60} {wire:>7} B  ({decoded} B decoded)")
@@ -97,7 +100,10 @@ def main() -> int:
                 pages = {"kiosk start": f"/k/{KIOSK_TOKEN}",
                          "kiosk, one question per screen": f"/k/{KIOSK_TOKEN}/questions?lang=vi",
                          "QR survey page (phone)": f"/s/{token}",
-                         "QR, one question at a time": f"/s/{token}?steps=1"}
+                         "QR, one question at a time": f"/s/{token}?steps=1",
+                         "counter start (faces)": f"/c/{token}",
+                         "counter reason (after a low score)": f"/c/{token}/why?sid={uuid.uuid4().hex}",
+                         "counter thank-you": f"/c/{token}/thanks"}
                 results = {}
                 for name, path in pages.items():
                     context = browser.new_context(viewport={"width": 360, "height": 640}, locale="vi-VN")
@@ -112,7 +118,8 @@ def main() -> int:
     foreign = any(r.foreign for r in results.values())
     ok = not foreign
     print()
-    for name in ("QR survey page (phone)", "kiosk, one question per screen", "QR, one question at a time"):
+    for name in ("QR survey page (phone)", "kiosk, one question per screen", "QR, one question at a time",
+                 "counter start (faces)", "counter reason (after a low score)", "counter thank-you"):
         result = results[name]
         audio = [url for url, *_ in result.requests if "/audio/" in url]
         fits = result.wire <= BUDGET_BYTES and len(result.requests) <= BUDGET_REQUESTS and not audio

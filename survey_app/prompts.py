@@ -5,9 +5,9 @@ be heard. A prompt is keyed by the text's message id (the English source, as in 
 stays valid when a questionnaire is reordered:
 
 ``translations/<code>/audio/<key>.ogg``            recorded by a speaker of the language (admin/recordings.py;
-                                                   ``<key>.webm`` when the browser recorded WebM/Opus, which is
-                                                   served as it is: converting needs ffmpeg, and every browser
-                                                   a kiosk runs plays WebM/Opus)
+                                                   Chromium's WebM/Opus is remuxed to Ogg by ffmpeg; ``<key>.webm``
+                                                   only where ffmpeg is missing, served as it is: every browser a
+                                                   kiosk runs plays WebM/Opus)
 ``translations/<code>/audio/<key>.synthetic.ogg``  made by ``flask translations speak`` (espeak-ng)
 
 where ``<key>`` is the first 16 hex digits of the SHA-256 of the message id. The two names keep what a person

@@ -6,13 +6,20 @@ prompts.spoken_texts) with what it says in the language, the prompt it has now, 
 (static/js/recorder.js: MediaRecorder, played back before saving, recorded again at will).
 
 An upload is checked before it is kept: at most :data:`MAX_BYTES`, and Opus audio in an Ogg or a WebM container
-(what Firefox and Chromium's MediaRecorder write). It is stored as ``<key>.ogg`` or ``<key>.webm`` and replaces
-any synthetic prompt of that text (prompts.py).
+(what Firefox and Chromium's MediaRecorder write). WebM (Chromium's only choice) is remuxed to Ogg by Debian's
+``ffmpeg`` without re-encoding (:func:`webm_to_ogg`: the Opus packets are copied, so no quality is lost), as the
+prompts are meant to be Opus in Ogg; where ffmpeg is missing or fails, the WebM is kept as it came (every target
+browser plays it) and a log line says so. It is stored as ``<key>.ogg`` or ``<key>.webm`` and replaces any
+synthetic prompt of that text (prompts.py).
 """
 
 from __future__ import annotations
 
+import logging
 import os
+import shutil
+import subprocess
+import tempfile
 from pathlib import Path
 
 from flask import abort, jsonify, make_response, render_template, request, url_for
@@ -29,6 +36,9 @@ from .routes import bp
 #: A prompt is a sentence or two. recorder.js asks for 48 kbit/s, so this is 80 s; it stays under the
 #: application's MAX_CONTENT_LENGTH (512 KB) with room for the form's framing.
 MAX_BYTES = 480 * 1024
+#: A remux of a one-minute take takes milliseconds; past this, ffmpeg is stuck and the WebM is kept.
+REMUX_SECONDS = 20
+log = logging.getLogger(__name__)
 #: The recording page needs the microphone (denied everywhere else) and plays back the take from a blob: URL.
 PAGE_HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(self), geolocation=()",
@@ -124,9 +134,33 @@ def save_recording(code: str, key: str) -> tuple[HttpResponse, int]:
     suffix = recording_format(data)
     if suffix is None:
         return jsonify(error=_("This file is not Opus audio in Ogg or WebM. Record it again in this page.")), 415
+    if suffix == prompts.RECORDED_WEBM and (ogg := webm_to_ogg(data)) is not None:
+        suffix, data = prompts.RECORDED, ogg
     _keep(prompts.audio_folder(code), key, suffix, data)
     prompt = prompts.prompts_of(code)[key]
     return jsonify(url=prompts.url(prompt), message=_("Saved. The kiosk plays this recording from now on.")), 201
+
+
+def webm_to_ogg(data: bytes) -> bytes | None:
+    """The Opus stream of a WebM recording in an Ogg container, copied as it is; ``None`` (and a log line) when
+    ffmpeg is not installed or cannot read the file, so that the caller keeps the WebM."""
+    ffmpeg = shutil.which("ffmpeg")
+    if ffmpeg is None:
+        log.warning("ffmpeg is not installed: recording kept as WebM/Opus (apt-get install ffmpeg to store Ogg)")
+        return None
+    with tempfile.TemporaryDirectory(prefix="recording-") as work:
+        webm, ogg = Path(work) / "in.webm", Path(work) / "out.ogg"
+        webm.write_bytes(data)
+        try:
+            subprocess.run([ffmpeg, "-nostdin", "-v", "error", "-i", str(webm), "-map", "0:a:0", "-c:a", "copy",
+                            str(ogg)], check=True, capture_output=True, timeout=REMUX_SECONDS)
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as error:
+            detail = getattr(error, "stderr", b"") or b""
+            log.warning("ffmpeg could not remux a WebM recording to Ogg, kept as WebM: %s",
+                        detail.decode("utf-8", "replace").strip()[:200] or error)
+            return None
+        result = ogg.read_bytes()
+    return result if recording_format(result) == prompts.RECORDED else None
 
 
 def _keep(folder: Path, key: str, suffix: str, data: bytes) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from survey_app.models import User
 from survey_app.prompts import forget_listings, prompt_key, spoken_texts
 from survey_app.questionnaire_registry import get as get_questionnaire
 from tests.admin.conftest import World
-from tests.conftest import CheckingClient
+from tests.conftest import CheckingClient, require
 from tests.staff import csrf_token, english, sign_in, text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -143,3 +144,45 @@ def test_recording_format_reads_the_container_and_codec() -> None:
     assert recording_format(WEBM_OPUS) == ".webm"
     assert recording_format(b"\x1a\x45\xdf\xa3" + b"A_VORBIS") is None
 
+
+
+def _packet_sizes(path: Path) -> list[str]:
+    """The size of every Opus packet of a file, as ffprobe reads them: equal lists mean the audio was copied."""
+    probe = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "a:0", "-show_entries", "packet=size",
+                            "-of", "csv=p=0", str(path)], check=True, capture_output=True, text=True)
+    return probe.stdout.replace(",", "").split()
+
+
+@pytest.fixture
+def webm_take(tmp_path: Path) -> Path:
+    """One second of real WebM/Opus, as Chromium's MediaRecorder writes it (made by ffmpeg)."""
+    require(shutil.which("ffmpeg") is not None, "ffmpeg is not installed (apt-get install ffmpeg)")
+    take = tmp_path / "take.webm"
+    subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-f", "lavfi", "-i", "sine=frequency=220:duration=1",
+                    "-c:a", "libopus", "-b:a", "32k", str(take)], check=True)
+    return take
+
+
+def test_a_webm_recording_is_stored_as_ogg_opus_with_the_audio_copied(
+        app: Flask, admin_client: FlaskClient, webm_take: Path) -> None:
+    response = _upload(admin_client, "vi", QUESTION, webm_take.read_bytes())
+    assert response.status_code == 201, response.get_json()
+    audio = Path(app.config["TRANSLATIONS_DIR"]) / "vi" / "audio"
+    stored = audio / f"{prompt_key(QUESTION)}.ogg"
+    assert sorted(path.name for path in audio.iterdir()) == [stored.name]
+    assert recording_format(stored.read_bytes()) == ".ogg"
+    assert _packet_sizes(stored) == _packet_sizes(webm_take) != []  # remuxed, not encoded again
+    with admin_client.get(response.get_json()["url"]) as served:
+        assert served.status_code == 200 and served.mimetype == "audio/ogg" and served.data == stored.read_bytes()
+
+
+def test_without_ffmpeg_a_webm_recording_is_kept_as_webm_and_logged(
+        app: Flask, admin_client: FlaskClient, webm_take: Path, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.setattr("survey_app.admin.recordings.shutil.which", lambda name: None)
+    response = _upload(admin_client, "vi", QUESTION, webm_take.read_bytes())
+    assert response.status_code == 201, response.get_json()
+    audio = Path(app.config["TRANSLATIONS_DIR"]) / "vi" / "audio"
+    assert [path.read_bytes() for path in audio.iterdir()] == [webm_take.read_bytes()]
+    assert response.get_json()["url"].startswith(f"/audio/vi/{prompt_key(QUESTION)}.webm?v=")
+    assert "ffmpeg is not installed" in caplog.text

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from questionnaires import load as load_questionnaire
+from survey_app.questionnaire_registry import registry
 from tests.browser.conftest import Live, answer_screen_by_screen, axe_violations, translated
 
 pytestmark = pytest.mark.browser
@@ -34,7 +37,9 @@ def test_a_kiosk_questionnaire_is_answered_by_touch_one_screen_at_a_time(
     token = live.open_link()
     page = new_page(has_touch=True, viewport={"width": 1280, "height": 800})
     posts: list[str] = []
-    page.on("request", lambda request: posts.append(request.url) if request.method == "POST" else None)
+    # The kiosk's heartbeat (a POST a minute to /heartbeat, for the campaign page) is not an answer sent.
+    page.on("request", lambda request: posts.append(request.url)
+            if request.method == "POST" and not request.url.endswith("/heartbeat") else None)
     page.goto(f"{live.url}/k/{token}")
     page.get_by_role("link", name="Tiếng Việt").tap()
     page.wait_for_url("**/questions?*")
@@ -95,22 +100,94 @@ def test_a_kiosk_questionnaire_is_answered_by_touch_one_screen_at_a_time(
     assert len(posts) == 1
 
 
-def test_a_screen_works_at_200_percent_zoom(live: Live, new_page: Callable[..., Any],
-                                            shoot: Callable[[Any, str], None]) -> None:
-    """A 1280 × 800 kiosk at 200 % zoom lays out like a 640 × 400 window: nothing is cut off sideways."""
-    token = live.open_link()
+#: Every kind of question on one kiosk: likert (faces), yes/no, number, single and multiple choice, free text.
+EVERY_KIND = Path(__file__).resolve().parents[1] / "robustness" / "questionnaires" / "fuzz.yaml"
+
+#: What a person must be able to reach on a screen: any of these cut off at the left or right edge is a failure
+#: (an element wholly left of the page is the visually-hidden pattern, e.g. the skip link until it has focus).
+CUT_OFF = """() => Array.from(document.querySelectorAll(
+    'h1, h2, legend, p, label, a, button, textarea, input[type=text], input[type=number], .progress'))
+  .filter(e => e.offsetParent !== null && getComputedStyle(e).visibility !== 'hidden')
+  .filter(e => { const r = e.getBoundingClientRect();
+                 return r.width > 0 && r.right > 0 && (r.left < -1 || r.right > window.innerWidth + 1); })
+  .map(e => e.outerHTML.slice(0, 80))"""
+
+
+def _fits(page: Any, screen: str) -> None:
+    """Nothing scrolls sideways, nothing readable or pressable is cut off, and axe-core finds nothing."""
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), screen
+    assert page.evaluate(CUT_OFF) == [], screen
+    violations = axe_violations(page)
+    assert violations == [], screen + ": " + json.dumps(violations, ensure_ascii=False, indent=1)
+
+
+@pytest.fixture
+def every_kind(live: Live) -> Iterator[str]:
+    """A kiosk link to a questionnaire with one item of every type, served beside the shipped ones for one test."""
+    questionnaire = load_questionnaire(EVERY_KIND)
+    with live.app.app_context():
+        registry()[questionnaire.id] = questionnaire
+    try:
+        yield live.open_link(questionnaire.id)
+    finally:
+        with live.app.app_context():
+            registry().pop(questionnaire.id)
+
+
+def test_every_kind_of_screen_works_at_200_percent_zoom(
+        live: Live, every_kind: str, new_page: Callable[..., Any], shoot: Callable[[Any, str], None]) -> None:
+    """A 1280 × 800 kiosk at 200 % zoom lays out like a 640 × 400 window: start, each kind of question, the
+    missing-answer message, the thank-you page and the one-page form's error summary all fit its width."""
     page = new_page(has_touch=True, viewport={"width": 640, "height": 400}, device_scale_factor=2)
-    page.goto(f"{live.url}/k/{token}/questions?lang=vi")
-    page.locator("#item-procedure_kind .choices label").first.tap()
-    page.locator("[data-step-next]").tap()
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    next_button = page.locator("[data-step-next]")
-    next_button.scroll_into_view_if_needed()
-    assert next_button.is_visible()
-    box = next_button.bounding_box()
-    assert box["x"] >= 0 and box["x"] + box["width"] <= 640
-    assert axe_violations(page) == []
-    shoot(page, "zoomed")
+    page.goto(f"{live.url}/k/{every_kind}")
+    _fits(page, "start")
+    page.get_by_role("link", name="Tiếng Việt").tap()
+    page.wait_for_url("**/questions?*")
+
+    page.locator("[data-step-next]").tap()  # no answer yet: the screen says what to do
+    assert page.locator("#q_overall-error").inner_text() == translated("Choose an answer")
+    kinds: dict[str, str] = {}
+    screens: list[str] = []
+
+    def check(page: Any) -> None:
+        current = page.locator(CURRENT)
+        widget = current.locator("input, textarea").first
+        if current.locator(".faces").count():
+            kind = "faces"
+        elif widget.get_attribute("type") in ("radio", "checkbox"):
+            kind = widget.get_attribute("type")
+        elif widget.get_attribute("inputmode") in ("numeric", "decimal"):
+            kind = "number"
+            widget.fill("1")  # required here, and answer_screen_by_screen answers choices only
+        else:
+            kind = "text"
+        screens.append(kind)
+        assert len(screens) < 20, screens  # a screen that never lets the person go on
+        if kind in kinds:  # the same kind of screen again: the layout check alone
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), kind
+            return
+        kinds[kind] = current.get_attribute("id")
+        _fits(page, kind)
+        nxt = page.locator("[data-step-next]:visible, form.stepping [type=submit]:visible").first
+        nxt.scroll_into_view_if_needed()
+        box = nxt.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 640, kind
+
+    answer_screen_by_screen(page, touch=True, on_screen=check)
+    # likert (faces), yes/no and single choice (radio), multiple choice (checkbox), number, free text
+    assert set(kinds) == {"faces", "radio", "checkbox", "number", "text"}, kinds
+    shoot(page, "zoomed-last-screen")
+    page.get_by_role("button", name=translated("Send")).tap()
+    page.wait_for_url("**/thanks")
+    _fits(page, "thank-you")
+
+    page.goto(f"{live.url}/s/{every_kind}")  # the one-page form, sent with nothing answered
+    page.get_by_role("button", name=translated("Send")).tap()
+    summary = page.locator(".error-summary")
+    summary.wait_for()
+    _fits(page, "error summary")
+    assert summary.get_by_role("link").first.bounding_box()["width"] <= 640
+    shoot(page, "zoomed-error-summary")
 
 
 def test_an_invalid_answer_is_posted_once_and_shown_with_the_question_named(
