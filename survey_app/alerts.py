@@ -82,7 +82,7 @@ def _below(campaign: Campaign) -> list[Alert]:
     rows = table[table["verdict"] == "below"]
     return [Alert(f"below:{campaign.id}:{row.unit_id}", "below", campaign.name, int(row.unit_id), str(row.name),
                   _("Satisfaction %(rate)s from %(count)d answers: below the target of %(target)s even at the top "
-                    "of its 95 %% confidence interval (%(high)s).", rate=_percent(row.rate), count=int(row.n),
+                    "of its 95%% confidence interval (%(high)s).", rate=_percent(row.rate), count=int(row.n),
                     target=_percent(row.target), high=_percent(row.ci_high)))
             for row in rows.itertuples()]
 

@@ -55,7 +55,7 @@ def change_table(campaign: Campaign) -> Table | None:
                                for v in table["verdict"]]
     table["withheld"] = pd.array([None] * len(table), dtype="string")
     caption = _l("Since %(campaign)s. Each campaign is its own sample: the change is clear only when its whole "
-                 "95 %% confidence interval is above zero (improved) or below zero (worse).",
+                 "95%% confidence interval is above zero (improved) or below zero (worse).",
                  campaign=previous[-1].name)
     return Table("change", _l("Change since last campaign"), CHANGE_COLUMNS, table, caption=caption)
 
