@@ -56,6 +56,13 @@ class Live:
             db.session.commit()
             return unit.kiosk_token if channel == "kiosk" else unit.qr_token
 
+    def qr_token(self, token: str) -> str:
+        """The QR link token of the unit of a QR or kiosk token (one unit, two links)."""
+        with self.app.app_context():
+            unit = db.session.scalars(db.select(Unit).where(db.or_(Unit.qr_token == token,
+                                                                   Unit.kiosk_token == token))).one()
+            return unit.qr_token
+
     def responses(self, token: str) -> list[Response]:
         """The answers stored for the unit of a QR or kiosk token."""
         with self.app.app_context():

@@ -22,7 +22,7 @@ def _stored(live: Live) -> list[tuple[int, str | None]]:
 def test_each_tap_on_a_face_stores_one_answer_and_the_device_returns_to_the_start(
         live: Live, new_page: Callable[..., Any], shoot: Callable[[Any, str], None]) -> None:
     live.app.config["COUNTER_RETURN_SECONDS"] = 1
-    token = live.open_link()
+    token = live.open_link(channel="kiosk")
     before = len(_stored(live))
     page = new_page(has_touch=True)
     page.goto(f"{live.url}/c/{token}")

@@ -128,7 +128,7 @@ def every_kind(live: Live) -> Iterator[str]:
     with live.app.app_context():
         registry()[questionnaire.id] = questionnaire
     try:
-        yield live.open_link(questionnaire.id)
+        yield live.open_link(questionnaire.id, channel="kiosk")
     finally:
         with live.app.app_context():
             registry().pop(questionnaire.id)
@@ -181,7 +181,7 @@ def test_every_kind_of_screen_works_at_200_percent_zoom(
     page.wait_for_url("**/thanks")
     _fits(page, "thank-you")
 
-    page.goto(f"{live.url}/s/{every_kind}")  # the one-page form, sent with nothing answered
+    page.goto(f"{live.url}/s/{live.qr_token(every_kind)}")  # the one-page form, sent with nothing answered
     page.get_by_role("button", name=translated("Send")).tap()
     summary = page.locator(".error-summary")
     summary.wait_for()

@@ -47,7 +47,7 @@ def _speak_first_items(live: Live, count: int) -> list[str]:
 def test_a_speaker_button_plays_the_question_and_a_speaking_kiosk_reads_each_new_one(
         live: Live, new_page: Callable[..., Any], shoot: Callable[[Any, str], None]) -> None:
     texts = _speak_first_items(live, 2)
-    token = live.open_link()
+    token = live.open_link(channel="kiosk")
     page = new_page(has_touch=True)
     audio_requests: list[str] = []
     page.on("request", lambda request: audio_requests.append(request.url) if "/audio/" in request.url else None)
@@ -88,7 +88,7 @@ def get_questionnaire_text(live: Live, index: int) -> str:
 
 def test_no_prompt_is_downloaded_until_played(live: Live, new_page: Callable[..., Any]) -> None:
     _speak_first_items(live, 1)
-    token = live.open_link()
+    token = live.open_link(channel="kiosk")
     page = new_page()
     audio_requests: list[str] = []
     page.on("request", lambda request: audio_requests.append(request.url) if "/audio/" in request.url else None)
@@ -146,7 +146,7 @@ def test_a_new_language_from_an_empty_folder_to_a_kiosk_that_speaks_a_recording_
     # Chromium records WebM/Opus; the server stores it as Ogg/Opus (ffmpeg copies the packets across).
     assert saved == [f"{prompt_key(first)}.ogg"]
 
-    token = live.open_link()
+    token = live.open_link(channel="kiosk")
     kiosk = new_page(has_touch=True)
     kiosk.goto(f"{live.url}/k/{token}")
     kiosk.get_by_role("link", name="Tiếng Thử").tap()

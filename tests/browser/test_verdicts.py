@@ -31,7 +31,7 @@ def test_director_reads_the_verdict_and_certainty_on_a_unit_page(live: Live, new
 
     with live.app.app_context():
         campaign = db.session.scalars(db.select(Campaign).where(Campaign.status == "open")).first()
-        unit = db.session.scalars(db.select(Unit).where(Unit.code == "MC-BABE")).one()
+        unit = db.session.scalars(db.select(Unit).where(Unit.code == "HCC-XA-BABE")).one()
         campaign_id, unit_id = campaign.id, unit.id
     page = new_page()
     _sign_in_admin(live, page)
