@@ -78,9 +78,11 @@ def drivers_table(data: CampaignData) -> Table:
             continue
         for record in model.to_dict("records"):
             rows.append({"sector": sector, "rank": record["rank"], "odds_ratio": record["odds_ratio"],
+                         "or_low": np.exp(record["ci_low"]), "or_high": np.exp(record["ci_high"]),
                          "element_name": str(DIMENSIONS.get(record["element"], record["element"])),
                          "note": "" if record["ci_low"] > 0 else _("Not clearly associated")})
-    table = pd.DataFrame(rows, columns=["sector", "rank", "element_name", "odds_ratio", "note"])
+    table = pd.DataFrame(rows, columns=["sector", "rank", "element_name", "odds_ratio", "or_low", "or_high",
+                                        "note"])
     table["rank"] = pd.array(table["rank"].to_numpy(dtype=float, na_value=np.nan), dtype="Float64").astype("Int64")
     table["withheld"] = pd.array([None] * len(table), dtype="string")
     caption = _l("Elements whose score goes most with being satisfied overall come first (weighted logistic "
