@@ -3,7 +3,7 @@
 Importing the view modules registers their routes on ``bp``.
 """
 
-from . import alert_views, campaigns, levels, printing, progress_views, publication, recordings, units, users  # noqa: F401
+from . import alert_views, campaigns, census, levels, printing, progress_views, publication, recordings, units, users  # noqa: F401
 from .routes import bp
 
 __all__ = ["bp"]
