@@ -212,6 +212,71 @@ def trend_chart(
     return fig
 
 
+#: Odds ratios that may label the axis of a drivers chart (a log axis; the ones inside its range are shown).
+ODDS_TICKS = (0.05, 0.1, 0.2, 0.5, 1.0, 1.5, 2.0, 3.0, 5.0, 10.0, 20.0, 50.0, 100.0)
+#: Colour of an element whose interval excludes "no association", and of one whose interval includes it.
+DRIVER_COLOURS = ("#2b5d8a", "#a6a6a6")
+
+
+def plain_number(value: float) -> str:
+    """The default axis text of an odds ratio: "1.5", "2"."""
+    return f"{value:g}"
+
+
+def drivers_chart(
+    drivers: pd.DataFrame,
+    label: str,
+    title: str = "",
+    xlabel: str = "",
+    caveat: str = "",
+    note: str | None = "note",
+    number: Callable[[float], str] = plain_number,
+) -> Figure:
+    """"What to fix first": each element's odds ratio per point with its interval, in the order of the table
+    (rank 1 on top), on a log axis with a line at 1 (no association).
+
+    ``drivers`` holds ``odds_ratio``, ``or_low`` and ``or_high`` (the exponentiated coefficient and interval of
+    :func:`analysis.drivers.drivers`) and the ``label`` column; a row without an odds ratio (no model for its
+    sector) shows the text of its ``note`` column instead. ``caveat`` is printed under the chart, so that the
+    image carries "association, not cause" wherever it is copied to. Elements whose interval includes 1 are
+    drawn in grey.
+    """
+    for column in (label, "odds_ratio", "or_low", "or_high"):
+        if column not in drivers.columns:
+            raise ValueError(f"drivers: no column {column!r}; give odds ratios with their interval")
+    fig = Figure(figsize=(8, 0.32 * len(drivers) + 1.9), layout="constrained")
+    ax = fig.add_subplot()
+    rows = np.arange(len(drivers))[::-1]
+    ratio = drivers["odds_ratio"].to_numpy(dtype=float, na_value=np.nan)
+    low = drivers["or_low"].to_numpy(dtype=float, na_value=np.nan)
+    high = drivers["or_high"].to_numpy(dtype=float, na_value=np.nan)
+    shown = np.isfinite(ratio) & (ratio > 0)
+    clear = np.isfinite(low) & ((low > 1) | (high < 1))
+    colours = np.array([DRIVER_COLOURS[0] if c else DRIVER_COLOURS[1] for c in clear])
+    ax.set_xscale("log")
+    ends = np.concatenate([low[shown], high[shown], ratio[shown], [1.0]])
+    ends = ends[np.isfinite(ends) & (ends > 0)]
+    left, right = float(ends.min()) / 1.25, float(ends.max()) * 1.25
+    ax.set_xlim(left, right)
+    ax.hlines(rows[shown], low[shown], high[shown], colors=colours[shown], linewidth=2)
+    ax.scatter(ratio[shown], rows[shown], c=colours[shown], zorder=3, s=22)
+    ax.axvline(1.0, color="#404040", linestyle="--", linewidth=1)
+    notes = drivers[note].astype(object).to_numpy() if note and note in drivers.columns else [""] * len(drivers)
+    for row, text in zip(rows[~shown], np.asarray(notes, dtype=object)[~shown], strict=True):
+        ax.text(left * 1.05, row, textwrap.shorten(str(text or ""), 90, placeholder="…"), va="center", fontsize=8,
+                color="#7f7f7f", fontfamily=FONT, bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
+    ticks = [t for t in ODDS_TICKS if left <= t <= right]
+    ax.set_xticks(ticks, labels=[number(t) for t in ticks])
+    ax.xaxis.set_minor_formatter(FuncFormatter(lambda _value, _position: ""))
+    ax.set_yticks(rows, labels=[textwrap.shorten(str(v), LABEL_WIDTH, placeholder="…") for v in drivers[label]])
+    ax.set_ylim(-0.6, max(len(drivers), 1) - 0.4)
+    if caveat:
+        fig.supxlabel(textwrap.fill(caveat, 110), x=0.01, ha="left", fontsize=8, fontstyle="italic",
+                      fontfamily=FONT)
+    _style(ax, title, xlabel)
+    return fig
+
+
 def figure_bytes(fig: Figure, format: str = "png", dpi: int = 150) -> bytes:
     """The figure rendered as PNG or SVG bytes (SVG text drawn as paths, without a creation date)."""
     if format not in FORMATS:

@@ -67,14 +67,16 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 
 @pytest.fixture
-def app(database_url: str) -> Iterator[Flask]:
-    """An application on a fresh database (SQLite file in WAL mode, or PostgreSQL), schema from the models."""
+def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """An application on a fresh database (SQLite file in WAL mode, or PostgreSQL), schema from the models, and
+    a fresh instance folder (files a test stores there, such as census margins, never reach another test)."""
     application = create_app({
         "TESTING": True,
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "RATELIMIT_ENABLED": False,
     })
+    application.instance_path = str(tmp_path_factory.mktemp("instance"))
     with application.app_context():
         db.create_all()
     yield application

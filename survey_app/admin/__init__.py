@@ -6,6 +6,7 @@ Importing the view modules registers their routes on ``bp``.
 from . import (  # noqa: F401  (importing a view module registers its routes)
     alert_views,
     campaigns,
+    census,
     levels,
     printing,
     progress_views,

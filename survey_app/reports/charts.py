@@ -27,7 +27,7 @@ from .table import SECTORS, Table, hidden
 from .unit_tables import LIKERT_KEYS
 
 MIN_HEIGHT_INCHES = 3.2
-PROVINCE_KINDS = ("sectors", "units", "areas", "trend")
+PROVINCE_KINDS = ("sectors", "units", "areas", "trend", "drivers")
 UNIT_KINDS = ("dimensions", "items", "trend")
 #: The columns the province's unit table can be sorted by (``?sort=``), which the units chart follows.
 UNIT_SORTS = ("name", "sector", "area", "rank", "rate", "ci_low", "verdict", "n")
@@ -37,6 +37,8 @@ ALT_TEXTS = {
     "areas": _l("Chart of the satisfaction rate of each area with its confidence interval and target."),
     "trend": _l("Chart of the satisfaction rate with its confidence interval in this campaign and the earlier "
                 "ones, against the target."),
+    "drivers": _l("Chart of how strongly each element's score goes with being satisfied overall, strongest first, "
+                  "with its confidence interval."),
     "dimensions": _l("Chart of the share of satisfied answers in each dimension of the service."),
     "items": _l("Chart of the answers to each question, from very dissatisfied to very satisfied."),
 }
@@ -130,6 +132,10 @@ def _province_figure(campaign: Campaign, kind: str, sort: str | None = None) -> 
         return drawing.trend_chart(frame.assign(series=sectors), x="campaign", group="series", title=str(table.title),
                                    target=_common_target(frame), target_label=_("Target"),
                                    ylabel=_("Satisfaction rate"), percent=_percent)
+    if kind == "drivers":
+        return _drivers_figure(frame.assign(label=[
+            f"{s} – {e}" if isinstance(e, str) and e else s
+            for s, e in zip(sectors, frame["element_name"].astype(object), strict=True)]), str(table.title))
     if kind == "units":  # top to bottom in the order of the table beside it
         frame = frame.assign(label=frame["name"])
     elif kind == "areas":
@@ -138,6 +144,23 @@ def _province_figure(campaign: Campaign, kind: str, sort: str | None = None) -> 
         frame = frame.assign(label=sectors)
     return _rates_chart(frame, label="label", title=str(table.title),
                         withheld_label=_("Fewer than 5 respondents: not shown"), **_texts(frame))
+
+
+def _odds(value: float) -> str:
+    """An odds ratio on the axis in the reader's conventions ("1,5" in Vietnamese)."""
+    return formats.number(value, decimals=0 if float(value).is_integer() else 2 if value < 0.1 else 1)
+
+
+def _drivers_figure(frame: pd.DataFrame, title: str) -> Figure:
+    """The "what to fix first" table as a ranked chart, rows in the table's order, with its caveat."""
+    from analysis import charts as drawing
+
+    return drawing.drivers_chart(
+        frame, label="label", title=title, number=_odds,
+        xlabel=_("Odds of being satisfied overall, per point more on the element, with its %(level)s confidence "
+                 "interval (1: no association)", level=_percent(0.95)),
+        caveat=_("An association in these answers, not a cause: it does not prove that improving an element "
+                 "would raise satisfaction."))
 
 
 def _unit_figure(campaign: Campaign, unit_id: int, kind: str) -> Figure:

@@ -21,7 +21,7 @@ from ..models import Campaign
 from ..questionnaire_registry import registry
 from .dataset import DESIGN_WEIGHT, STRATUM, WEIGHT, CampaignData, campaign_data, earlier_campaigns
 from .table import Column, Table
-from .tables import sector_rates, sector_rates_with
+from .tables import province_rate, sector_rates, sector_rates_with, unit_rates
 from .unit_tables import DIMENSIONS
 
 CHANGE_VERDICTS = {IMPROVED: _l("Improved"), WORSE: _l("Worse"), NO_CLEAR_CHANGE: _l("No clear change")}
@@ -33,6 +33,10 @@ CHANGE_COLUMNS = (
     Column("ci_low", _l("%(level)s confidence interval", level="95 %"), "interval"),
     Column("change_verdict", _l("Verdict")),
 )
+UNIT_CHANGE_COLUMNS = (
+    Column("campaign", _l("Compared with")),
+    *(c for c in CHANGE_COLUMNS if c.key != "sector"),
+)
 DRIVER_COLUMNS = (
     Column("sector", _l("Sector"), "sector"),
     Column("rank", _l("Order"), "rank"),
@@ -43,21 +47,51 @@ DRIVER_COLUMNS = (
 
 
 def change_table(campaign: Campaign) -> Table | None:
-    """Each sector's change since the campaign before this one, or ``None`` for a first campaign."""
+    """Each sector's and the whole province's change since the campaign before this one (``None`` for a first
+    campaign)."""
     previous = [c for c in earlier_campaigns(campaign) if c.id != campaign.id]
     if not previous:
         return None
-    earlier = sector_rates(campaign_data(previous[-1].id))
-    later = sector_rates(campaign_data(campaign.id))
-    table = rate_change(earlier, later, by="sector")
+    earlier_data, later_data = campaign_data(previous[-1].id), campaign_data(campaign.id)
+    sectors = rate_change(_comparable(sector_rates(earlier_data)), _comparable(sector_rates(later_data)),
+                          by="sector")
+    whole = rate_change(_comparable(province_rate(earlier_data)), _comparable(province_rate(later_data)),
+                        by="scope")
+    whole = whole.drop(columns=["scope"]).assign(sector=str(_("Whole province")))
+    return _change(pd.concat([sectors, whole], ignore_index=True), CHANGE_COLUMNS, previous[-1])
+
+
+def unit_change_table(campaign: Campaign, unit_id: int) -> Table | None:
+    """One unit's change since the last earlier campaign it took part in (``None`` when there is none).
+
+    Each campaign's unit rate is estimated on that campaign's whole sample, as on the unit's own page then."""
+    previous = [c for c in earlier_campaigns(campaign)
+                if c.id != campaign.id and unit_id in set(campaign_data(c.id).units["unit_id"])]
+    if not previous:
+        return None
+    earlier = _comparable(unit_rates(campaign_data(previous[-1].id), [unit_id]))
+    later = _comparable(unit_rates(campaign_data(campaign.id), [unit_id]))
+    table = rate_change(earlier, later, by="unit_id")
+    return _change(table.assign(campaign=previous[-1].name), UNIT_CHANGE_COLUMNS, previous[-1])
+
+
+def _comparable(rates: pd.DataFrame) -> pd.DataFrame:
+    """A rate table with the figures of withheld groups blanked: a change is never computed from them."""
+    withheld = rates["withheld"].notna().to_numpy() if "withheld" in rates.columns else np.zeros(len(rates), bool)
+    return rates.assign(rate=rates["rate"].mask(withheld), se=rates["se"].mask(withheld))
+
+
+def _change(table: pd.DataFrame, columns: tuple[Column, ...], previous: Campaign) -> Table:
+    """The rows of :func:`analysis.change.rate_change` in the reader's words, under a caption naming the earlier
+    campaign."""
     table["points"] = table["change"] * 100
     table["change_verdict"] = [str(CHANGE_VERDICTS[v]) if isinstance(v, str) else _("Not comparable")
                                for v in table["verdict"]]
     table["withheld"] = pd.array([None] * len(table), dtype="string")
     caption = _l("Since %(campaign)s. Each campaign is its own sample: the change is clear only when its whole "
                  "95%% confidence interval is above zero (improved) or below zero (worse).",
-                 campaign=previous[-1].name)
-    return Table("change", _l("Change since last campaign"), CHANGE_COLUMNS, table, caption=caption)
+                 campaign=previous.name)
+    return Table("change", _l("Change since last campaign"), columns, table, caption=caption)
 
 
 def drivers_table(data: CampaignData) -> Table:
@@ -78,9 +112,11 @@ def drivers_table(data: CampaignData) -> Table:
             continue
         for record in model.to_dict("records"):
             rows.append({"sector": sector, "rank": record["rank"], "odds_ratio": record["odds_ratio"],
+                         "or_low": np.exp(record["ci_low"]), "or_high": np.exp(record["ci_high"]),
                          "element_name": str(DIMENSIONS.get(record["element"], record["element"])),
                          "note": "" if record["ci_low"] > 0 else _("Not clearly associated")})
-    table = pd.DataFrame(rows, columns=["sector", "rank", "element_name", "odds_ratio", "note"])
+    table = pd.DataFrame(rows, columns=["sector", "rank", "element_name", "odds_ratio", "or_low", "or_high",
+                                        "note"])
     table["rank"] = pd.array(table["rank"].to_numpy(dtype=float, na_value=np.nan), dtype="Float64").astype("Int64")
     table["withheld"] = pd.array([None] * len(table), dtype="string")
     caption = _l("Elements whose score goes most with being satisfied overall come first (weighted logistic "

@@ -136,7 +136,7 @@ def unit_pdf(report: UnitReport, method: str, images: Mapping[str, bytes]) -> by
     _provisional(pdf, report.campaign)
     pdf.paragraph(method)
     tables = report.tables()
-    for name in ("summary", "dimensions", "items", "shares", "trend"):
+    for name in [n for n in ("summary", "change", "dimensions", "items", "shares", "trend") if n in tables]:
         pdf.heading(str(tables[name].title), images.get(name))
         pdf.chart(images.get(name))
         pdf.report_table(tables[name])

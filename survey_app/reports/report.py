@@ -66,10 +66,12 @@ class UnitReport:
     shares: Table
     trend: Table
     comments: list[Comment]
+    change: Table | None = None
 
     def tables(self) -> dict[str, Table]:
-        listed = (self.summary, self.dimensions, self.items, self.shares, self.trend, self.comment_table())
-        return {t.name: t for t in listed}
+        listed = (self.summary, self.change, self.dimensions, self.items, self.shares, self.trend,
+                  self.comment_table())
+        return {t.name: t for t in listed if t is not None}
 
     def comment_table(self) -> Table:
         visible = [c.text for c in self.comments if not c.hidden]
@@ -113,5 +115,6 @@ def unit_report(campaign: Campaign, unit_id: int, include_hidden: bool = False) 
                   tables.unit_trend(campaign, unit_id))
     comments = unit_comments(campaign.id, unit_id, str(unit["questionnaire_id"]), respondents, include_hidden)
     return UnitReport(campaign, unit, respondents, summary, dimension_table(data, unit_id, form),
-                      item_table(data, unit_id, form), share_table(data, unit_id, form), trend, comments)
+                      item_table(data, unit_id, form), share_table(data, unit_id, form), trend, comments,
+                      findings.unit_change_table(campaign, unit_id))
 

@@ -9,6 +9,7 @@ a reason there has no figure, and the templates and exports show none.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 import pandas as pd
 
@@ -21,6 +22,8 @@ from .dataset import STRATUM, STRATUM_SIZE, WEIGHT, CampaignData, campaign_data,
 #: Smallest group whose figures, chart bars or comments are shown (the province's small-cell rule).
 MIN_GROUP = 5
 ITEM = "overall"
+#: The ``scope`` of the whole-province row (:func:`province_rate`).
+PROVINCE = "province"
 
 
 def unit_rates(data: CampaignData, unit_ids: Iterable[int] | None = None) -> pd.DataFrame:
@@ -57,6 +60,15 @@ def sector_rates_with(data: CampaignData, weight: str) -> pd.DataFrame:
     sectors["service_volume"] = sectors["sector"].map(_volumes(data.units, "sector"))
     rates = _rates(data, "sector", targets, weight)
     return _fill_empty(sectors.merge(rates.drop(columns=["target"], errors="ignore"), on="sector", how="left"))
+
+
+def province_rate(data: CampaignData) -> pd.DataFrame:
+    """The whole province's rate in one row (``scope`` = "province"): every unit counts for the people it served,
+    as in the sector rates, on the whole sample of the campaign."""
+    whole = replace(data, frame=data.frame.assign(scope=PROVINCE) if len(data.frame) else data.frame)
+    rates = _rates(whole, "scope", {PROVINCE: float("nan")})
+    return _fill_empty(pd.DataFrame({"scope": [PROVINCE]}).merge(rates.drop(columns=["target"], errors="ignore"),
+                                                                  on="scope", how="left"))
 
 
 def area_rates(data: CampaignData) -> pd.DataFrame:

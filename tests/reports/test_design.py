@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 
+import pandas as pd
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -95,3 +96,61 @@ def test_impossible_margins_leave_the_reports_design_weighted_and_say_why(runner
     refused = _set_margins(runner, tmp_path, province.campaign_id, "gender: {female: 0.5, male: 0.4}\n")
     assert refused.exit_code != 0 and "shares sum to 0.9" in refused.output
     assert _set_margins(runner, tmp_path, province.campaign_id, "gender: {female: 1}\n", source=" ").exit_code != 0
+
+
+R_CHANGE = r"""
+suppressMessages(library(survey))
+rate <- function(name) {
+  d <- read.csv(paste0(name, ".csv"))
+  design <- svydesign(ids = ~1, strata = ~stratum, fpc = ~stratum_size, weights = ~weight, data = d)
+  est <- svyby(~sat, ~unit_id, design, svymean, na.rm = TRUE)
+  row <- est[est$unit_id == UNIT, ]
+  c(rate = row$sat, se = SE(est)[est$unit_id == UNIT])
+}
+a <- rate("earlier"); b <- rate("later")
+se <- sqrt(a[["se"]]^2 + b[["se"]]^2)
+write.csv(data.frame(earlier = a[["rate"]], later = b[["rate"]], change = b[["rate"]] - a[["rate"]], se = se),
+          "change.csv", row.names = FALSE)
+"""
+
+
+def test_a_units_change_since_its_last_campaign_equals_r(app: Flask, admin: FlaskClient, province: Province,
+                                                          tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from survey_app.models import Campaign
+    from survey_app.reports.dataset import STRATUM, STRATUM_SIZE, WEIGHT, campaign_data
+    from survey_app.reports.findings import unit_change_table
+    from tests.analysis.conftest import run_r
+
+    with app.test_request_context("/?lang=en"):
+        for name, campaign_id in (("earlier", province.earlier_id), ("later", province.campaign_id)):
+            frame = campaign_data(campaign_id).frame
+            overall = pd.to_numeric(frame["overall"], errors="coerce")
+            sat = overall.isin([4, 5]).astype(float).where(overall.between(1, 5))
+            pd.DataFrame({"unit_id": frame["unit_id"], "stratum": frame[STRATUM], "stratum_size": frame[STRATUM_SIZE],
+                          "weight": frame[WEIGHT], "sat": sat}).to_csv(tmp_path / f"{name}.csv", index=False)
+        ours = unit_change_table(db.session.get(Campaign, province.campaign_id), province.unit_a).frame.iloc[0]
+    run_r(R_CHANGE.replace("UNIT", str(province.unit_a)), tmp_path)
+    r = pd.read_csv(tmp_path / "change.csv").iloc[0]
+    # Unit A: 2 of 6 satisfied in the earlier campaign, 5 of 7 valid answers now.
+    assert r["earlier"] == pytest.approx(2 / 6) and r["later"] == pytest.approx(5 / 7)
+    assert ours["rate_earlier"] == pytest.approx(r["earlier"], abs=1e-12)
+    assert ours["change"] == pytest.approx(r["change"], abs=1e-12)
+    assert ours["se"] == pytest.approx(r["se"], rel=1e-9)
+    assert ours["ci_low"] == pytest.approx(r["change"] - 1.959963984540054 * r["se"], abs=1e-9)
+    page = admin.get(f"/reports/{province.campaign_id}/units/{province.unit_a}?lang=en").get_data(as_text=True)
+    section = page.split('id="h-change"')[1].split("</section>")[0]
+    assert "Khảo sát Quý I/2026" in section and ours["verdict"] in ("improved", "no_clear_change")
+    assert {"improved": "Improved", "no_clear_change": "No clear change"}[ours["verdict"]] in section
+    # Unit B was not in the earlier campaign: no change section at all.
+    page_b = admin.get(f"/reports/{province.campaign_id}/units/{province.unit_b}?lang=en").get_data(as_text=True)
+    assert 'id="h-change"' not in page_b
+
+
+def test_the_whole_provinces_change_is_in_the_change_table(admin: FlaskClient, province: Province) -> None:
+    rows = {r["Sector"]: r for r in _csv(admin, f"/reports/{province.campaign_id}/tables/change.csv?lang=en")}
+    whole = rows["Whole province"]
+    # Earlier: unit A alone, 2 of 6 (33.3 %). Now all units weighted by volume; health's 9 000 people dominate.
+    assert float(whole["Previous campaign (%)"]) == pytest.approx(33.3)
+    assert whole["Verdict"] in ("Improved", "No clear change", "Worse")
+    # One-stop 450 of 650 weighted (see above) and health 5 of 6 of its 9 000 people: 7 950 / 9 650.
+    assert float(whole["This campaign (%)"]) == pytest.approx(100 * 7950 / 9650, abs=0.051)

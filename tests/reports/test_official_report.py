@@ -57,7 +57,7 @@ def test_docx_has_the_parts_of_an_administrative_report(admin: FlaskClient, prov
     assert f"Kết luận chính thức: 83,3{NBSP}%, đạt chỉ tiêu (>{NBSP}80{NBSP}%)." in text
     assert f"– {UNIT_A_NAME}: Kết luận chính thức: 71,4{NBSP}%" in text
     assert "Bộ phận Một cửa xã Bộc Bố: Kết luận" not in text  # 3 respondents: never reported
-    assert len(document.inline_shapes) == 4  # sectors, units, districts, trend charts in the appendix
+    assert len(document.inline_shapes) == 5  # sectors, units, districts, trend, what-to-fix-first charts
     assert document.styles["Normal"].font.name == "Times New Roman"
     section = document.sections[0]
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
