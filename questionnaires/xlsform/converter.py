@@ -613,6 +613,10 @@ class _Converter:
             ("id", _text(form_id, start)), ("version", _scalar(version, settings_mark(row, "version", start))),
             ("sector", _text(sector or "one_stop", settings_mark(row, "sector", start))),
             ("target", _scalar(target if target is not None else 0.9, settings_mark(row, "target", start))),
+            # How the rate is held against the target (``at_least``: ≥, ``above``: >); the loader checks it.
+            *([("target_rule", _text(_cell_text(settings["target_rule"]),
+                                     settings_mark(row, "target_rule", start)))]
+              if settings.get("target_rule") else []),
             ("title", _text(title, start)),
                                          *([("intro", _text(_cell_text(settings["intro"]),
                                                             settings_mark(row, "intro", start)))]

@@ -134,9 +134,10 @@ def to_xlsform(questionnaire: Questionnaire, path: str | os.PathLike[str], langu
         for code, label in options:
             choices.append([list_name, code, *_row_texts(label, languages, translate)])
     settings = book.create_sheet("settings")
-    settings.append(["form_id", "version", "form_title", "default_language", "sector", "target", "intro"])
+    settings.append(["form_id", "version", "form_title", "default_language", "sector", "target", "target_rule",
+                     "intro"])
     settings.append([questionnaire.id, questionnaire.version, questionnaire.title, names[0], questionnaire.sector,
-                     questionnaire.target, questionnaire.intro])
+                     questionnaire.target, questionnaire.target_rule, questionnaire.intro])
     book.save(os.fspath(path))
 
 

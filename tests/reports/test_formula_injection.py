@@ -67,7 +67,7 @@ def csv_cells(text: str) -> list[str]:
 @pytest.fixture
 def poisoned(app: Flask, admin_client: FlaskClient, world: World) -> World:  # noqa: F811
     """Unit A renamed by a CSV import; one QR answer per payload, each with the payload as its comment."""
-    line = f'MC-TEST,"{UNIT_NAME.replace(chr(34), chr(34) * 2)}",one_stop,district,"{DISTRICT}",vi,1500\n'
+    line = f'MC-TEST,"{UNIT_NAME.replace(chr(34), chr(34) * 2)}",one_stop,commune,"{DISTRICT}",vi,1500\n'
     imported = upload(admin_client, HEADER + line, campaign=str(world.campaign))
     assert imported.status_code == 302, re.findall(r"<li>(.*?)</li>", imported.get_data(as_text=True))
     sent, _ = full_answers(SHIPPED["one_stop"])
