@@ -34,7 +34,7 @@ def _visible_questions(page: Any) -> list[str]:
 
 def test_a_kiosk_questionnaire_is_answered_by_touch_one_screen_at_a_time(
         live: Live, new_page: Callable[..., Any], shoot: Callable[[Any, str], None]) -> None:
-    token = live.open_link()
+    token = live.open_link(channel="kiosk")
     page = new_page(has_touch=True, viewport={"width": 1280, "height": 800})
     posts: list[str] = []
     # The kiosk's heartbeat (a POST a minute to /heartbeat, for the campaign page) is not an answer sent.
