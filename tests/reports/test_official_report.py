@@ -116,3 +116,17 @@ def test_the_report_is_vietnamese_whatever_the_page_language(admin: FlaskClient,
     assert "CỘNG HÒA" in _all_text(Document(io.BytesIO(response.data)))
     page = admin.get(f"/reports/{province.campaign_id}/?lang={language}").get_data(as_text=True)
     assert f"/reports/{province.campaign_id}/official-report.docx" in page
+
+
+def test_a_campaign_without_areas_still_makes_its_report(app, admin: FlaskClient,  # type: ignore[no-untyped-def]
+                                                         province: Province) -> None:
+    """Since the 2025 reform a province's units may have no grouping at all: no areas table, and still a report."""
+    from survey_app.extensions import db
+    from survey_app.models import CampaignUnit
+
+    with app.app_context():
+        db.session.execute(db.update(CampaignUnit).where(CampaignUnit.campaign_id == province.campaign_id)
+                           .values(area=""))
+        db.session.commit()
+    document = Document(io.BytesIO(_docx(admin, province)))
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in _all_text(document)
