@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from analysis.change import IMPROVED, NO_CLEAR_CHANGE, WORSE, rate_change
 from analysis.drivers import drivers
 
+from .. import formats
 from ..models import Campaign
 from ..questionnaire_registry import registry
 from .dataset import DESIGN_WEIGHT, STRATUM, WEIGHT, CampaignData, campaign_data, earlier_campaigns
@@ -30,7 +31,7 @@ CHANGE_COLUMNS = (
     Column("rate_earlier", _l("Previous campaign"), "percent"),
     Column("rate_later", _l("This campaign"), "percent"),
     Column("points", _l("Change (percentage points)"), "number"),
-    Column("ci_low", _l("%(level)s confidence interval", level="95 %"), "interval"),
+    Column("ci_low", _l("%(level)s confidence interval", level=formats.lazy_percent(0.95)), "interval"),
     Column("change_verdict", _l("Verdict")),
 )
 UNIT_CHANGE_COLUMNS = (
