@@ -53,11 +53,11 @@ def test_progress_page_fits_a_390px_phone(live: Live, new_page: Callable[..., An
     campaign_id = _open_campaign(live)
     for name, path in (("progress", f"/admin/campaigns/{campaign_id}/progress"),
                        ("campaign", f"/admin/campaigns/{campaign_id}"), ("alerts", "/admin/alerts")):
-        page.goto(live.url + path)
+        page.goto(live.url + path, timeout=60_000)
         shoot(page, name)
         found = page.evaluate(OVERFLOWING)
         assert found["scroll"] <= WIDTH and found["wide"] == [], f"{name}: {found}"
-    page.goto(f"{live.url}/admin/campaigns/{campaign_id}/progress")
+    page.goto(f"{live.url}/admin/campaigns/{campaign_id}/progress", timeout=60_000)
     first = page.locator("table.progress tbody tr").first
     for label in ("Chỉ tiêu", "Trạng thái"):  # quota and status, the columns a 517-px table used to cut
         cell = first.locator(f"td[data-label='{label}']")

@@ -35,7 +35,7 @@ def test_director_reads_the_verdict_and_certainty_on_a_unit_page(live: Live, new
         campaign_id, unit_id = campaign.id, unit.id
     page = new_page()
     _sign_in_admin(live, page)
-    page.goto(f"{live.url}/reports/{campaign_id}/units/{unit_id}?lang=vi")
+    page.goto(f"{live.url}/reports/{campaign_id}/units/{unit_id}?lang=vi", timeout=60_000)
     official = page.locator("[data-verdict=official]").inner_text()
     certainty = page.locator("[data-verdict=certainty]").inner_text()
     rate = page.locator("#t-summary tbody tr th").first.inner_text()
@@ -63,14 +63,14 @@ def test_citizen_reads_the_public_results_in_both_languages(live: Live, new_page
     page = new_page()
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
-    page.goto(f"{live.url}/results/{campaign_id}?lang=vi")
+    page.goto(f"{live.url}/results/{campaign_id}?lang=vi", timeout=60_000)
     verdicts = page.locator("[data-verdict=official]").all_inner_texts()
     assert verdicts and all(v.startswith("Kết luận chính thức: ") for v in verdicts)
     assert all(c.startswith("Với độ tin cậy 95") for c in page.locator("[data-verdict=certainty]").all_inner_texts())
     assert page.locator("#t-public-units tbody tr").count() > 3
     assert [v for v in axe_violations(page)] == []
     shoot(page, "public-vi")
-    page.goto(f"{live.url}/results/{campaign_id}?lang=en")
+    page.goto(f"{live.url}/results/{campaign_id}?lang=en", timeout=60_000)
     assert page.locator("[data-verdict=official]").first.inner_text().startswith("Official verdict: ")
     assert page.locator("html").get_attribute("lang") == "en"
     assert [v for v in axe_violations(page)] == []
