@@ -32,7 +32,7 @@ def check(link: CampaignUnit, code: str) -> CodeCheck:
     """Whether ``code`` lets one answer in at ``link`` (the unit in the campaign taking answers now)."""
     if not code:
         return CodeCheck.MISSING
-    row = db.session.execute(select(ReceiptCode.campaign_unit_id, ReceiptCode.used_at, CampaignUnit.unit_id)
+    row = db.session.execute(select(ReceiptCode.campaign_unit_id, ReceiptCode.used, CampaignUnit.unit_id)
                              .join(CampaignUnit, CampaignUnit.id == ReceiptCode.campaign_unit_id)
                              .where(ReceiptCode.code == code)).first()
     if row is None:
@@ -41,4 +41,4 @@ def check(link: CampaignUnit, code: str) -> CodeCheck:
         return CodeCheck.OTHER_UNIT
     if row.campaign_unit_id != link.id:
         return CodeCheck.OTHER_CAMPAIGN
-    return CodeCheck.USED if row.used_at is not None else CodeCheck.VALID
+    return CodeCheck.USED if row.used else CodeCheck.VALID

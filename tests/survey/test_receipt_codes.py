@@ -80,7 +80,7 @@ def test_a_code_that_cannot_answer_is_refused_before_the_questions(
     assert 'name="q_overall"' not in html
     assert len(stored()) == 1
     with app.app_context():
-        assert db.session.query(ReceiptCode).filter(ReceiptCode.used_at.is_not(None)).count() == 1
+        assert db.session.query(ReceiptCode).filter(ReceiptCode.used.is_(True)).count() == 1
 
 
 def test_a_code_on_a_unit_that_needs_none_gets_a_clear_page(
@@ -123,4 +123,4 @@ def test_a_kiosk_the_province_lets_answer_without_codes_stores_as_before(
     assert fill(client, f"/k/{campaign_unit['kiosk_token']}/questions", SMALL_ANSWERS).status_code == 303
     assert [row.channel for row in stored()] == ["kiosk"]
     with app.app_context():
-        assert db.session.query(ReceiptCode).filter(ReceiptCode.used_at.is_not(None)).count() == 0
+        assert db.session.query(ReceiptCode).filter(ReceiptCode.used.is_(True)).count() == 0
