@@ -99,7 +99,7 @@ def test_the_day_is_the_provinces(app: Flask, client: FlaskClient, campaign_unit
 def test_exports_carry_no_id_and_no_time(app: Flask, client: FlaskClient, runner: FlaskCliRunner,
                                          campaign_unit: dict[str, Any], tmp_path: Path) -> None:
     for _ in range(3):
-        assert fill(client, f"/k/{campaign_unit['token']}/questions", SMALL_ANSWERS).status_code == 303
+        assert fill(client, f"/k/{campaign_unit['kiosk_token']}/questions", SMALL_ANSWERS).status_code == 303
     out = tmp_path / "export.csv"
     result = runner.invoke(args=["responses", "export", "--campaign", str(campaign_unit["campaign_id"]),
                                  "--out", str(out)])

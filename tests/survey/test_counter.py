@@ -27,7 +27,7 @@ def _answers(app: Flask) -> list[tuple[int, str | None]]:
 
 def test_one_tap_stores_one_score_and_a_double_tap_stores_it_once(
         app: Flask, client: FlaskClient, campaign_unit: dict[str, Any], stored: Callable[[], list[Response]]) -> None:
-    token = campaign_unit["token"]
+    token = campaign_unit["kiosk_token"]
     html = client.get(f"/c/{token}?lang=en").get_data(as_text=True)
     assert "How satisfied are you with the service today?" in html
     assert html.count('<button type="submit" name="score"') == 5 and html.count('<use href="#face-') == 5
@@ -46,7 +46,7 @@ def test_one_tap_stores_one_score_and_a_double_tap_stores_it_once(
 
 def test_a_low_score_asks_one_reason_added_once_to_the_same_answer(
         app: Flask, client: FlaskClient, campaign_unit: dict[str, Any]) -> None:
-    token = campaign_unit["token"]
+    token = campaign_unit["kiosk_token"]
     fields = _page(client, f"/c/{token}")
     response = client.post(f"/c/{token}", data={**fields, "score": "1"})
     assert "/why?sid=" in response.headers["Location"]
@@ -59,7 +59,7 @@ def test_a_low_score_asks_one_reason_added_once_to_the_same_answer(
 
 def test_a_stale_or_forged_tap_stores_nothing_and_asks_again(
         app: Flask, client: FlaskClient, campaign_unit: dict[str, Any]) -> None:
-    token = campaign_unit["token"]
+    token = campaign_unit["kiosk_token"]
     fields = _page(client, f"/c/{token}")
     for data in ({**fields, "csrf_token": "expired", "score": "4"}, {**fields, "score": "9"},
                  {"csrf_token": fields["csrf_token"], "submission_id": "x", "score": "4"}):
@@ -72,7 +72,7 @@ def test_a_stale_or_forged_tap_stores_nothing_and_asks_again(
 
 def test_the_counter_report_withholds_small_groups_and_agency_users_see_their_units_only(
         app: Flask, client: FlaskClient, campaign_unit: dict[str, Any], make_user: Any) -> None:
-    token = campaign_unit["token"]
+    token = campaign_unit["kiosk_token"]
     for score in (5, 4, 4, 2, 1, 3):
         client.post(f"/c/{token}", data={**_page(client, f"/c/{token}"), "score": str(score)})
     make_user("admin@tinh.gov.vn", role="province_admin")
