@@ -9,6 +9,8 @@ Each chart is shown above its table, which is its text alternative.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -25,6 +27,9 @@ from .report import province_report, unit_report
 from .standing import official_keys
 from .table import SECTORS, Table, hidden
 from .unit_tables import LIKERT_KEYS
+
+if TYPE_CHECKING:
+    from .report import ProvinceReport
 
 MIN_HEIGHT_INCHES = 3.2
 PROVINCE_KINDS = ("sectors", "units", "areas", "trend", "drivers")
@@ -47,6 +52,11 @@ ALT_TEXTS = {
 def alt_text(kind: str) -> str:
     """A short description of the chart for screen readers; the table below it holds the figures."""
     return str(ALT_TEXTS[kind])
+
+
+def province_images(campaign: Campaign, report: ProvinceReport) -> dict[str, bytes]:
+    """The PNG of every province chart whose table the report has (no areas chart for a two-tier campaign)."""
+    return {kind: province_chart(campaign, kind) for kind in PROVINCE_KINDS if kind in report.tables()}
 
 
 def province_chart(campaign: Campaign, kind: str, sort: str | None = None) -> bytes:

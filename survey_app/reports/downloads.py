@@ -113,7 +113,7 @@ def unit_workbook(campaign_id: int, unit_id: int) -> Response:
 def campaign_pdf(campaign_id: int) -> Response:
     found = campaign_or_404(campaign_id)
     report = province_report(found)
-    images = {kind: charts.province_chart(found, kind) for kind in charts.PROVINCE_KINDS if kind in report.tables()}
+    images = charts.province_images(found, report)
     content = pdf.province_pdf(report, str(METHOD_PROVINCE), images)
     return _download(content, "application/pdf", f"campaign-{found.id}-province.pdf")
 

@@ -29,7 +29,7 @@ DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.
 def official_report(campaign_id: int) -> Response:
     found = campaign_or_404(campaign_id)
     report = province_report(found)
-    images = {kind: charts.province_chart(found, kind) for kind in charts.PROVINCE_KINDS if kind in report.tables()}
+    images = charts.province_images(found, report)
     earlier = _previous(found)
     previous = province_report(earlier) if earlier is not None else None
     content = official_docx(report, images, str(METHOD_PROVINCE), province_today(), previous)
