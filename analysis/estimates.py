@@ -189,7 +189,7 @@ def _rates(
     if calibration:
         margin_codes = [_margin_codes(df, column) for column in calibration]
         size = np.bincount(stratum).astype(float)
-        if np.any(size == 1):
+        if len(size) > 1 and np.any(size == 1):
             raise ValueError("strata: some strata have one respondent; merge them")
         scale = size / (size - 1) * (1.0 if fraction is None else 1.0 - fraction)
         result = calibrated_kernel(y, valid, w, group, len(keys), stratum, scale, margin_codes)
@@ -298,7 +298,7 @@ def proportion_kernel(
         stratum = np.zeros(len(y), dtype=np.intp)
     n_strata = int(stratum.max(initial=0)) + 1
     size = np.array([len(y)], dtype=float) if n_strata == 1 else np.bincount(stratum, minlength=n_strata) * 1.0
-    if np.any(size == 1):
+    if n_strata > 1 and np.any(size == 1):  # one respondent in all has no variance (NaN, as R gives)
         lonely = np.flatnonzero(size == 1).tolist()
         raise ValueError(f"strata: strata {lonely[:10]} (by position) have one respondent; merge them")
     # One bin per (group, stratum, answer); rows without a valid answer or a group go to a last, unused bin.

@@ -158,6 +158,15 @@ def test_alerts_page_lists_what_needs_attention(app: Flask, admin_client: FlaskC
     assert "Seen by province administrators only" in page
 
 
+def test_a_campaign_with_a_single_answer_still_shows_the_alerts(app: Flask, admin_client: FlaskClient,
+                                                                 world: World) -> None:
+    # One respondent in all has no variance; the page must list the other alerts, not fail.
+    _answers(app, world, [2], paid=1)
+    response = admin_client.get("/admin/alerts")
+    assert response.status_code == 200
+    assert 'id="alerts-payment"' in text(response)
+
+
 def test_a_disabled_account_gets_no_alert(app: Flask, runner: FlaskCliRunner, world: World, inbox: Inbox) -> None:
     with app.app_context():
         db.session.query(User).filter_by(email=AGENCY).one().active = False
