@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Collection
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -135,12 +136,13 @@ def drivers(
     refusal = _refusal(y[complete], x[complete], w[complete], elements)
     if refusal:
         return _empty(notes + [refusal], int(np.count_nonzero(complete)))
-    design = sm.add_constant(x[complete], has_constant="add")
+    patterns = compress(y[complete], x[complete], w[complete], stratum[complete] if strata else None)
+    design = sm.add_constant(patterns.x, has_constant="add")
     with warnings.catch_warnings():
         warnings.simplefilter("error", PerfectSeparationWarning)
         warnings.simplefilter("error", ConvergenceWarning)
         try:
-            model = sm.GLM(y[complete], design, family=sm.families.Binomial(), var_weights=w[complete])
+            model = sm.GLM(patterns.y, design, family=sm.families.Binomial(), var_weights=patterns.w)
             # Newton-Raphson on the analytic score and Hessian: the same optimum as IRLS in fewer passes.
             fit = model.fit(method="newton", tol=1e-12, maxiter=100, disp=0)
         except (PerfectSeparationWarning, ConvergenceWarning, np.linalg.LinAlgError):
@@ -149,8 +151,8 @@ def drivers(
     mu = np.asarray(fit.fittedvalues)
     if np.max(np.abs(design @ params)) > 30 or not np.all(np.isfinite(params)):
         return _empty(notes + [SEPARATION], int(np.count_nonzero(complete)))
-    covariance = sandwich(design, y[complete], mu, w[complete], stratum[complete] if strata else None,
-                          np.bincount(stratum) if strata else np.array([len(df)]))
+    covariance = sandwich(design, patterns.y, mu, patterns.w, patterns.stratum,
+                          np.bincount(stratum) if strata else np.array([len(df)]), patterns.w2)
     se = np.sqrt(np.diag(covariance))
     table = pd.DataFrame({"element": elements, "coefficient": params[1:], "se": se[1:]})
     table["ci_low"] = table["coefficient"] - z * table["se"]
@@ -194,22 +196,55 @@ def _empty(notes: list[str], n: int) -> pd.DataFrame:
     return table
 
 
+class Patterns(NamedTuple):
+    """Respondents grouped by identical (stratum, outcome, element scores): one row per pattern."""
+
+    y: np.ndarray
+    x: np.ndarray
+    #: Sum of the weights and of the squared weights of the pattern's respondents.
+    w: np.ndarray
+    w2: np.ndarray
+    #: Stratum code of the pattern, or None without strata.
+    stratum: np.ndarray | None
+
+
+def compress(y: np.ndarray, x: np.ndarray, w: np.ndarray, stratum: np.ndarray | None) -> Patterns:
+    """The distinct (stratum, outcome, scores) patterns with the sums of their weights and squared weights.
+
+    Why: element scores are means of a few 1..5 answers, so a million respondents show only some ten thousand
+    patterns. The likelihood's score :math:`\\sum_i w_i (y_i - \\mu(x_i)) x_i` and Hessian depend on a pattern's
+    respondents only through :math:`\\sum w_i`, and the sandwich's within-stratum sums
+    :math:`\\sum u_i u_i^\\top` and :math:`\\sum u_i` only through :math:`\\sum w_i^2` and :math:`\\sum w_i`
+    (all :math:`u_i` of a pattern are :math:`w_i` times one vector), so the fit on the patterns with frequency
+    weights gives the same coefficients and standard errors as the fit on every respondent.
+    """
+    columns = {"y": y, **{f"x{j}": x[:, j] for j in range(x.shape[1])}}
+    if stratum is not None:
+        columns["h"] = stratum
+    keys = pd.DataFrame(columns)
+    group = keys.groupby(list(columns), sort=False, dropna=False).ngroup().to_numpy()
+    first = np.full(int(group.max(initial=-1)) + 1, -1, dtype=np.int64)
+    first[group[::-1]] = np.arange(len(group) - 1, -1, -1)  # first row of each pattern
+    return Patterns(y[first], x[first], np.bincount(group, w), np.bincount(group, w * w),
+                    None if stratum is None else stratum[first])
+
+
 def sandwich(x: np.ndarray, y: np.ndarray, mu: np.ndarray, w: np.ndarray, stratum: np.ndarray | None,
-             sizes: np.ndarray) -> np.ndarray:
+             sizes: np.ndarray, w2: np.ndarray | None = None) -> np.ndarray:
     """Design-based covariance of logistic coefficients (formula in the module docstring).
 
     ``sizes`` holds :math:`n_h`, the respondents of each stratum in the whole sample (so that a model on a
-    subset keeps the design's degrees of freedom, as R's ``svyglm`` on a subset does).
+    subset keeps the design's degrees of freedom, as R's ``svyglm`` on a subset does). On patterns from
+    :func:`compress`, ``w`` and ``w2`` are each pattern's sums of weights and of squared weights (``w2``
+    defaults to ``w**2``, one respondent per row).
     """
+    w2 = w * w if w2 is None else w2
     bread = np.linalg.inv((x * (w * mu * (1 - mu))[:, None]).T @ x)
-    influence = (x * (w * (y - mu))[:, None]) @ bread
+    direction = (x * (y - mu)[:, None]) @ bread  # u_i = w_i * direction of its pattern
     codes = np.zeros(len(y), dtype=np.intp) if stratum is None else stratum
-    covariance = np.zeros((x.shape[1], x.shape[1]))
-    for h, n_h in enumerate(sizes):
-        rows = influence[codes == h]
-        if n_h < 2:
-            continue
-        total = rows.sum(axis=0)
-        covariance += n_h / (n_h - 1) * (rows.T @ rows - np.outer(total, total) / n_h)
-    return covariance
-
+    sizes = np.asarray(sizes, dtype=float)
+    factor = np.where(sizes >= 2, sizes / np.maximum(sizes - 1, 1), 0.0)  # strata of one add nothing
+    totals = np.column_stack([np.bincount(codes, direction[:, j] * w, minlength=len(sizes))
+                              for j in range(x.shape[1])])
+    squares = (direction * (w2 * factor[codes])[:, None]).T @ direction
+    return squares - (totals * (factor / np.maximum(sizes, 1))[:, None]).T @ totals

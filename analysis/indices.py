@@ -1,4 +1,4 @@
-"""Satisfaction indices over many Likert items: per dimension, PAPI-style and SIPAS-style.
+"""Satisfaction indices over many Likert items: per dimension, PAPI-style, the SIPAS index and the health ministry's.
 
 Notation: respondent :math:`i` with weight :math:`w_i`, Likert item :math:`k` of dimension :math:`d`, answer
 :math:`y_{ik} \\in \\{1..5\\}` (missing and "not applicable" left out), satisfied when :math:`y_{ik} \\in S`
@@ -10,12 +10,28 @@ Notation: respondent :math:`i` with weight :math:`w_i`, Likert item :math:`k` of
   dimensions (0 to 10 x number of dimensions). As in the Provincial Governance and Public Administration
   Performance Index (PAPI, CECODES, VFF-CRT and UNDP Viet Nam, annual reports since 2009), where every
   dimension is put on a common 10-point scale and the provincial score is the sum of the dimension scores.
-* SIPAS-style index: satisfied answers over all answers to all satisfaction items,
-  :math:`\\sum_{i,k} w_i [y_{ik} \\in S] / \\sum_{i,k} w_i`, as the Satisfaction Index of Public Administrative
-  Services defines it (Bộ Nội vụ, Quyết định 2640/QĐ-BNV ngày 10/10/2017, Đề án "Đo lường sự hài lòng của người
-  dân, tổ chức đối với sự phục vụ của cơ quan hành chính nhà nước giai đoạn 2017-2020": the share of
-  "satisfied" and "very satisfied" answers among all answers to the questions of all criteria; per criterion,
-  among the answers to the criterion's questions), usually shown in per cent.
+* SIPAS index (official reading, :func:`sipas_index`): the share satisfied of each criterion (item) :math:`k`,
+  :math:`\\hat p_k = \\sum_i w_i [y_{ik} \\in S] / \\sum_i w_i`, averaged within each of the elements
+  (dimensions), then the elements averaged: :math:`I = \\frac{1}{E} \\sum_e \\frac{1}{K_e} \\sum_{k \\in e}
+  \\hat p_k`. Sources: Bộ Nội vụ, Quyết định 2640/QĐ-BNV ngày 10/10/2017 (Đề án "Đo lường sự hài lòng của người
+  dân, tổ chức đối với sự phục vụ của cơ quan hành chính nhà nước giai đoạn 2017-2020"), continued by Quyết định
+  1001/QĐ-BNV năm 2023 (Phương pháp đo lường … giai đoạn 2023-2026, mục I). The parts of these texts available
+  here state the structure the index is built on: five elements of the service (tiếp cận dịch vụ; thủ tục hành
+  chính; công chức trực tiếp giải quyết công việc; kết quả; tiếp nhận, giải quyết góp ý, phản ánh, kiến nghị),
+  22 criteria, and per element the citizen's assessment, satisfaction and expectation. The passage with the
+  formula itself was not among the sources found, so this is the reading that follows that structure: each
+  element is one component of the index and weighs the same whatever its number of questions. It is labelled
+  as a reading in docs/methods.md and in the reports.
+* Pooled share (:func:`pooled_share`): satisfied answers over all answers to all satisfaction items,
+  :math:`\\sum_{i,k} w_i [y_{ik} \\in S] / \\sum_{i,k} w_i`. It is the health ministry's "tỷ lệ hài lòng chung"
+  (:func:`health_satisfaction`), not the SIPAS index: an element with more questions weighs more in it.
+* Health index (:func:`health_satisfaction`), Bộ Y tế, Quyết định 3869/QĐ-BYT ngày 28/8/2019 (mẫu phiếu và
+  hướng dẫn phương pháp khảo sát hài lòng người bệnh): overall satisfaction rate = answers 4 or 5 to the questions
+  of parts A-E over all answers to them; comprehensive satisfaction ("hài lòng toàn diện") = respondents whose
+  every answer is 4 or 5 over all respondents; mean score per part = sum of scores over the number of answers.
+  These formulas are quoted from the guidance of the Ministry's survey software (chatluongbenhvien.vn) as a
+  secondary page reproduces it; the decision's own annex "Hướng dẫn phương pháp khảo sát" was not available
+  here. Missing and "not applicable" answers are left out of both numerator and denominator.
 
 Unweighted (``weight=None``) these are the official definitions; with weights each answer counts with its
 respondent's weight.
@@ -105,47 +121,99 @@ def sipas_index(
     by: str | Sequence[str] | None = None,
     satisfied: Collection[int] = (4, 5),
 ) -> pd.DataFrame:
-    """SIPAS-style index: satisfied answers over all answers to all satisfaction items, per group (0-1).
+    """SIPAS index (Bộ Nội vụ, QĐ 2640/QĐ-BNV 2017 and QĐ 1001/QĐ-BNV 2023): the share satisfied of each
+    criterion (item) averaged within each element (dimension), then the elements averaged, per group (0-1).
 
-    Returns the ``by`` columns, ``sipas_index`` and ``answers``.
+    .. math:: I = \\frac{1}{E} \\sum_e \\frac{1}{K_e} \\sum_{k \\in e} \\hat p_k
+
+    Every element weighs the same whatever its number of questions. The decisions' texts available here give
+    the five elements and their criteria but not the formula's own passage; this is the reading that follows
+    them (see the module docstring, which lists what was and was not available). :func:`pooled_share` is the
+    other aggregation, under its own name.
+
+    Items without an answer in the group are left out of their element's mean; an element without any answer
+    makes the group's index NaN, since a mean over fewer elements is not the index.
+
+    Returns
+    -------
+    DataFrame
+        The ``by`` columns, ``sipas_index``, ``elements`` (how many were averaged) and ``answers``.
     """
     mapping = satisfaction_items(items)
-    pooled = {item_id: "all" for item_id in mapping}
-    total, happy, _, count, keys = _sums(df, pooled, ["all"], weight, by, satisfied)
-    table = keys.copy()
+    per_item = {item_id: item_id for item_id in mapping}
+    total, happy, _, count, keys = _sums(df, per_item, list(mapping), weight, by, satisfied)
     with np.errstate(divide="ignore", invalid="ignore"):
-        table["sipas_index"] = (happy / total)[:, 0]
-    table["answers"] = count[:, 0].astype(np.int64)
+        shares = pd.DataFrame(happy / total, columns=list(mapping))
+    elements = shares.T.groupby(pd.Series(mapping), sort=False).mean().T  # NaN items skipped within an element
+    table = keys.copy()
+    table["sipas_index"] = elements.mean(axis=1, skipna=False).to_numpy()
+    table["elements"] = elements.notna().sum(axis=1).to_numpy()
+    table["answers"] = count.sum(axis=1).astype(np.int64)
     return table
 
 
-def sipas_element_average(
+def pooled_share(
     df: pd.DataFrame,
     items: Items,
     weight: Weight = None,
     by: str | Sequence[str] | None = None,
     satisfied: Collection[int] = (4, 5),
 ) -> pd.DataFrame:
-    """Element-averaged SIPAS-style index: the share satisfied of each item (criterion), averaged within each
-    element (dimension), then the elements averaged, per group (0-1).
+    """Satisfied answers over all answers to all satisfaction items, per group (0-1): every answer counts once,
+    so an element with more questions weighs more. Not the SIPAS index (:func:`sipas_index`).
 
-    .. math:: I = \\frac{1}{E} \\sum_e \\frac{1}{K_e} \\sum_{k \\in e} \\hat p_k
-
-    This is one reading of the Ministry of Home Affairs' method (QĐ 2640/QĐ-BNV 2017, continued by QĐ
-    1001/QĐ-BNV 2023) that gives every element the same weight whatever its number of questions; it has not
-    been checked against the decisions' text here, so it is kept under its own name beside :func:`sipas_index`
-    (all answers pooled). Items without an answer in the group are left out of their element's mean; an
-    element without any answer makes the group's index NaN (``elements`` says how many were averaged).
+    Returns the ``by`` columns, ``pooled_share`` and ``answers``.
     """
     mapping = satisfaction_items(items)
-    per_item = {item_id: item_id for item_id in mapping}
-    total, happy, _, _, keys = _sums(df, per_item, list(mapping), weight, by, satisfied)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        shares = pd.DataFrame(happy / total, columns=list(mapping))
-    elements = shares.T.groupby(pd.Series(mapping)).mean().T  # NaN items are skipped within an element
+    pooled = {item_id: "all" for item_id in mapping}
+    total, happy, _, count, keys = _sums(df, pooled, ["all"], weight, by, satisfied)
     table = keys.copy()
-    table["sipas_element_average"] = elements.mean(axis=1, skipna=False).to_numpy()
-    table["elements"] = elements.notna().sum(axis=1).to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        table["pooled_share"] = (happy / total)[:, 0]
+    table["answers"] = count[:, 0].astype(np.int64)
+    return table
+
+
+def health_satisfaction(
+    df: pd.DataFrame,
+    items: Items,
+    weight: Weight = None,
+    by: str | Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """The Ministry of Health's patient satisfaction figures (QĐ 3869/QĐ-BYT 2019), per group.
+
+    * ``satisfaction_rate`` ("tỷ lệ hài lòng chung"): answers 4 or 5 to the questions of parts A-E over all
+      answers to them (:func:`pooled_share` with 4-5);
+    * ``comprehensive_rate`` ("tỷ lệ hài lòng toàn diện"): respondents whose every answer is 4 or 5 over the
+      respondents who answered at least one question;
+    * ``mean_score`` ("điểm trung bình"): sum of the answers over their number.
+
+    Weighted, each answer or respondent counts with the respondent's weight. Sources and their limits are in
+    the module docstring. Also returns ``answers`` and ``respondents``.
+    """
+    mapping = satisfaction_items(items)
+    w = weight_array(df, weight)
+    answered, happy = np.zeros(len(df)), np.zeros(len(df))
+    for item in mapping:
+        codes = likert_codes(df, item)
+        answered += codes > 0
+        happy += codes >= 4
+    columns = [] if by is None else ([by] if isinstance(by, str) else list(by))
+    group, keys = group_codes(df, columns, "by")
+    inside = group >= 0
+    g, n_groups = group[inside], len(keys)
+    every = ((answered > 0) & (happy == answered))[inside]
+    someone = (answered > 0)[inside]
+    rates = pooled_share(df, mapping, weight, by, satisfied=(4, 5))
+    scores = _sums(df, {item: "all" for item in mapping}, ["all"], weight, by, (4, 5))
+    table = keys.copy()
+    table["satisfaction_rate"] = rates["pooled_share"].to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        table["comprehensive_rate"] = (np.bincount(g, w[inside] * every, n_groups)
+                                       / np.bincount(g, w[inside] * someone, n_groups))
+        table["mean_score"] = (scores[2] / scores[0])[:, 0]
+    table["answers"] = rates["answers"].to_numpy()
+    table["respondents"] = np.bincount(g, someone, n_groups).astype(np.int64)
     return table
 
 

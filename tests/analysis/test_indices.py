@@ -1,11 +1,14 @@
-"""Dimension scores, PAPI-style and SIPAS-style indices, Likert distributions, computed by hand."""
+"""Dimension scores, the PAPI-style, SIPAS and health ministry indices, Likert distributions, computed by hand."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from analysis.indices import dimension_scores, likert_distribution, papi_index, satisfaction_items, sipas_index
+from analysis.indices import (
+    dimension_scores, health_satisfaction, likert_distribution, papi_index, pooled_share, satisfaction_items,
+    sipas_index,
+)
 from analysis.simulation import questionnaire
 
 ITEMS = {"a1": "access", "a2": "access", "s1": "staff"}
@@ -38,11 +41,58 @@ def test_papi_index_is_the_sum_of_dimension_indices(three: pd.DataFrame) -> None
     assert papi_index(three, ITEMS, weight="w")["papi_index"].iloc[0] == pytest.approx(170 / 28 + 5)
 
 
-def test_sipas_index_pools_every_answer(three: pd.DataFrame) -> None:
+def test_pooled_share_pools_every_answer(three: pd.DataFrame) -> None:
     # Satisfied weight 4 (access) + 1 (staff) = 5 over 7 + 2 = 9 answers' weight.
-    row = sipas_index(three, ITEMS, weight="w").iloc[0]
-    assert row["sipas_index"] == pytest.approx(5 / 9)
+    row = pooled_share(three, ITEMS, weight="w").iloc[0]
+    assert row["pooled_share"] == pytest.approx(5 / 9)
     assert row["answers"] == 7
+
+
+def test_sipas_index_averages_criteria_within_elements_then_elements(three: pd.DataFrame) -> None:
+    # a1: 5 (1), 3 (1), 4 (2) -> 3/4 satisfied; a2: 4 (1), 2 (2) -> 1/3; access (3/4 + 1/3) / 2 = 13/24.
+    # s1: 1 (1), 5 (1) -> 1/2; staff 1/2. SIPAS (13/24 + 1/2) / 2 = 25/48 (the pooled share is 5/9).
+    row = sipas_index(three, ITEMS, weight="w").iloc[0]
+    assert row["sipas_index"] == pytest.approx(25 / 48)
+    assert row["elements"] == 2
+    assert row["answers"] == 7
+
+
+def test_sipas_index_of_a_group_missing_an_element_is_not_given(three: pd.DataFrame) -> None:
+    # Unit X unweighted: a1 5, 3 -> 1/2; a2 4 -> 1; access 3/4; s1 1, 5 -> 1/2: (3/4 + 1/2) / 2 = 5/8.
+    # Unit Y answered no staff question: a mean over one element is not the index.
+    table = sipas_index(three, ITEMS, by="unit")
+    assert table.loc[0, "sipas_index"] == pytest.approx(5 / 8)
+    assert pd.isna(table.loc[1, "sipas_index"]) and table.loc[1, "elements"] == 1
+
+
+@pytest.fixture
+def patients() -> pd.DataFrame:
+    return pd.DataFrame({
+        "ward": ["A", "A", "B", "B"],
+        "a1": pd.array([5, 4, 3, None], dtype="Int64"),
+        "a2": pd.array([4, None, 5, None], dtype="Int64"),
+        "s1": pd.array([5, 4, None, None], dtype="Int64"),
+        "w": [1.0, 1.0, 2.0, 5.0],
+    })
+
+
+def test_health_ministry_rates_by_hand(patients: pd.DataFrame) -> None:
+    # Answers (weight): 5 4 5 (1), 4 4 (1), 3 5 (2); the last patient answered nothing.
+    # Overall rate: satisfied 3 + 2 + 2 = 7 over 3 + 2 + 4 = 9. Comprehensive: the first two answered only 4-5,
+    # the third did not: (1 + 1) / (1 + 1 + 2) = 1/2. Mean score (14 + 8 + 2 * 8) / 9 = 38/9.
+    row = health_satisfaction(patients, ITEMS, weight="w").iloc[0]
+    assert row["satisfaction_rate"] == pytest.approx(7 / 9)
+    assert row["comprehensive_rate"] == pytest.approx(0.5)
+    assert row["mean_score"] == pytest.approx(38 / 9)
+    assert row["answers"] == 7 and row["respondents"] == 3
+
+
+def test_health_ministry_rates_by_group(patients: pd.DataFrame) -> None:
+    table = health_satisfaction(patients, ITEMS, by="ward")
+    assert table["ward"].tolist() == ["A", "B"]
+    assert table["satisfaction_rate"].tolist() == pytest.approx([1.0, 0.5])
+    assert table["comprehensive_rate"].tolist() == pytest.approx([1.0, 0.0])
+    assert table["respondents"].tolist() == [2, 1]
 
 
 def test_indices_by_group(three: pd.DataFrame) -> None:

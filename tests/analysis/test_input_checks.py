@@ -146,13 +146,13 @@ def test_report_weights_keep_respondents_without_a_weighting_variable() -> None:
     assert weights.tolist() == pytest.approx([20 / 3, 20 / 3, 10, 20 / 3, 20])
 
 
-def test_element_averaged_sipas_gives_each_element_the_same_weight() -> None:
-    from analysis.indices import sipas_element_average
+def test_sipas_index_gives_each_element_the_same_weight() -> None:
+    from analysis.indices import pooled_share
 
     df = pd.DataFrame({"q1": [5, 4, 1, 2], "q2": [5, 5, 5, 5], "q3": [1, 1, 1, 4]})
     # access: q1 2/4 = 0.5 and q2 4/4 = 1 -> 0.75; staff: q3 1/4 = 0.25; index (0.75 + 0.25) / 2 = 0.5,
     # while pooling all 12 answers gives 7/12.
-    table = sipas_element_average(df, ITEMS)
-    assert table.loc[0, "sipas_element_average"] == pytest.approx(0.5)
+    table = sipas_index(df, ITEMS)
+    assert table.loc[0, "sipas_index"] == pytest.approx(0.5)
     assert table.loc[0, "elements"] == 2
-    assert sipas_index(df, ITEMS).loc[0, "sipas_index"] == pytest.approx(7 / 12)
+    assert pooled_share(df, ITEMS).loc[0, "pooled_share"] == pytest.approx(7 / 12)
