@@ -1,7 +1,10 @@
 """Command line: ``python -m analysis --db URL|--csv FILE --campaign ID --out DIR [options]``.
 
 Loads one campaign, weights it (unit volume / respondents, then raking to census margins if given), and
-writes the report of :mod:`analysis.report`: tables as CSV and one XLSX workbook, charts as PNG and SVG.
+writes the report of :mod:`analysis.report`: tables as CSV and one XLSX workbook, charts as PNG and SVG. The
+standard errors are those of the web reports: calibrated on the raking margins, and stratified by unit with the
+finite population correction from each unit's service volume (``--no-calibration``, ``--no-fpc`` turn either
+off).
 """
 
 from __future__ import annotations
@@ -46,7 +49,16 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--trim", metavar="K", type=float,
                         help="cap weights at K x median weight and re-rake (needs --margins), e.g. 5")
     parser.add_argument("--unweighted", action="store_true",
-                        help="ignore unit volumes and margins: every respondent counts once")
+                        help="ignore unit volumes and margins: every respondent counts once, and the standard "
+                        "errors are those of a simple random sample")
+    parser.add_argument("--no-calibration", dest="calibrate", action="store_false",
+                        help="with --margins: treat the raked weights as fixed in the standard errors. By default "
+                        "the SEs take the raking into account, as R svyby(..., rake(design, ...), svymean)")
+    parser.add_argument("--no-fpc", dest="finite_population", action="store_false",
+                        help="no strata and no finite population correction. By default each unit is a stratum "
+                        "whose population is its service volume (column service_volume), as R svydesign(ids=~1, "
+                        "strata=~unit_id, fpc=~service_volume, weights=~w); units with an unknown volume, or "
+                        "fewer people served than respondents, get no correction and a note in the tables")
     parser.add_argument("--min-n", metavar="N", type=int, default=5,
                         help="withhold estimates of groups with fewer than N answers (default: 5)")
     parser.add_argument("--level", type=float, default=0.95, help="confidence level (default: 0.95)")
@@ -94,10 +106,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         margins = read_margins(args.margins) if args.margins else None
         if args.trim and not margins:
             raise ValueError("--trim: needs --margins (trimming is followed by raking)")
-        weights = report.report_weights(df, margins, args.trim, args.unweighted)
+        design = report.report_design(df, margins, args.trim, args.unweighted, args.calibrate,
+                                      args.finite_population)
         labels = _load_mapping(args.labels) if args.labels else None
-        result = report.build_report(df, weights, questionnaires, args.by, args.item, args.min_n, args.level,
-                                     args.ci, labels)
+        result = report.build_report(design.frame, design.weights, questionnaires, args.by, args.item, args.min_n,
+                                     args.level, args.ci, labels, design.options())
         written = report.write_report(result, args.out, args.format)
     except (ValueError, OSError) as error:
         parser.exit(2, f"{parser.prog}: error: {error}\n")

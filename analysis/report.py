@@ -19,10 +19,11 @@ from matplotlib.figure import Figure
 from . import charts
 from .answers import item_specs
 from .estimates import satisfaction_rates, share_yes
-from .indices import dimension_scores, likert_distribution, papi_index, sipas_index
+from .indices import dimension_scores, health_satisfaction, likert_distribution, papi_index, sipas_index
 from .margins import with_not_stated
 from .sample_size import required_sample_sizes
 from .spreadsheet import spreadsheet_safe
+from .strata import STRATUM, STRATUM_SIZE, with_strata
 from .weights import design_weights, kish_neff, rake, rake_trimmed
 
 #: Targets by sector when no questionnaire gives one (one-stop shops 90 %, health and education 80 %).
@@ -57,22 +58,67 @@ def sector_targets(questionnaires: Any = None) -> dict[str, float]:
 def report_weights(df: pd.DataFrame, margins: Mapping[str, Mapping[str, float]] | None = None,
                    trim: float | None = None, unweighted: bool = False) -> pd.Series:
     """Final weights: unit volume / respondents, then raked to ``margins`` (trimmed at ``trim`` x median)."""
+    return report_design(df, margins, trim, unweighted).weights
+
+
+@dataclass(frozen=True)
+class Design:
+    """What the estimates of a report need: the frame (with the columns the weight was raked on, "not stated"
+    filled in, and the strata), the final weights, and the design options of :func:`satisfaction_rates`."""
+
+    frame: pd.DataFrame
+    weights: pd.Series
+    calibration: list[str] | None = None
+    strata: str | None = None
+    fpc: str | None = None
+
+    def options(self) -> dict[str, Any]:
+        """The ``calibration``, ``strata`` and ``fpc`` arguments of :func:`satisfaction_rates`."""
+        return {"calibration": self.calibration, "strata": self.strata, "fpc": self.fpc}
+
+
+def report_design(df: pd.DataFrame, margins: Mapping[str, Mapping[str, float]] | None = None,
+                  trim: float | None = None, unweighted: bool = False, calibrate: bool = True,
+                  finite_population: bool = True) -> Design:
+    """Weights and variance design of a report, as the web reports compute them.
+
+    * Weights: unit volume / respondents, then raked to ``margins`` (trimmed at ``trim`` x median and
+      re-raked); respondents who skipped a weighting question are raked in a "not stated" category
+      (:mod:`analysis.margins`).
+    * ``calibrate`` (with margins): SEs that take the raking into account, as R's ``rake()`` design
+      (:mod:`analysis.calibration`). After trimming the final weights still meet the margins, and the SEs are
+      those of raking to them.
+    * ``finite_population``: strata = units, each with its service volume as population size (finite
+      population correction, :mod:`analysis.strata`); units of one respondent are pooled, units without a
+      usable volume get no correction and a note.
+
+    ``unweighted`` gives every respondent weight 1 and a simple random sample's variance (no strata, no raking).
+    """
     if unweighted:
-        return pd.Series(np.ones(len(df)), index=df.index, name="weight")
+        return Design(df, pd.Series(np.ones(len(df)), index=df.index, name="weight"))
     base = design_weights(df, "service_volume")
+    frame = with_strata(df) if finite_population else df
+    strata = STRATUM if finite_population else None
+    fpc = STRATUM_SIZE if finite_population else None
     if not margins:
-        return base.rename("weight")
-    # Respondents who skipped a weighting question are raked in a "not stated" category (analysis.margins).
-    filled, margins, _ = with_not_stated(df, margins, base)
-    if trim:
-        return rake_trimmed(filled, margins, base, k=trim)
-    return rake(filled, margins, base)
+        return Design(frame, base.rename("weight"), None, strata, fpc)
+    filled, margins, _ = with_not_stated(frame, margins, base)
+    weights = rake_trimmed(filled, margins, base, k=trim) if trim else rake(filled, margins, base)
+    if not calibrate:
+        return Design(frame, weights, None, strata, fpc)
+    columns = {variable: f"calibrated_on_{variable}" for variable in margins}
+    frame = frame.assign(**{columns[v]: filled[v].astype(str).to_numpy() for v in margins})
+    return Design(frame, weights, list(columns.values()), strata, fpc)
 
 
 def build_report(df: pd.DataFrame, weights: pd.Series, questionnaires: Any = None, by: Sequence[str] = ("unit",),
                  item: str = "overall", min_n: int = 5, level: float = 0.95, ci: str = "logit",
-                 labels: Mapping[str, Any] | None = None) -> Report:
-    """Compute the tables and charts of a campaign report (see the module docstring)."""
+                 labels: Mapping[str, Any] | None = None, design: Mapping[str, Any] | None = None) -> Report:
+    """Compute the tables and charts of a campaign report (see the module docstring).
+
+    ``design`` holds the variance options of :func:`satisfaction_rates` (``calibration``, ``strata``, ``fpc``),
+    e.g. ``report_design(...).options()`` with ``df = report_design(...).frame``.
+    """
     unknown = [b for b in by if b not in GROUPINGS]
     if unknown:
         raise ValueError(f"by: {unknown} not allowed; choose from {list(GROUPINGS)}")
@@ -80,7 +126,7 @@ def build_report(df: pd.DataFrame, weights: pd.Series, questionnaires: Any = Non
     targets = sector_targets(questionnaires)
     report = Report()
     report.tables["weights"] = _weights_table(weights)
-    options = {"weight": weights, "min_n": min_n, "level": level, "ci": ci}
+    options = {"weight": weights, "min_n": min_n, "level": level, "ci": ci, **(design or {})}
     for name in by:
         table = _rates_by(df, name, item, targets, options)
         report.tables[f"rates_by_{name}"] = table
@@ -132,7 +178,11 @@ def _add_indices(report: Report, df: pd.DataFrame, weights: pd.Series, questionn
         subset, w = df[part.to_numpy()], weights[part.to_numpy()]
         report.tables[f"dimensions_{q.id}"] = dimension_scores(subset, q, w, by="unit_code")
         papi = papi_index(subset, q, w, by="unit_code")
-        report.tables[f"indices_{q.id}"] = papi.merge(sipas_index(subset, q, w, by="unit_code"), on="unit_code")
+        indices = papi.merge(sipas_index(subset, q, w, by="unit_code"), on="unit_code")
+        if getattr(q, "sector", None) == "health":
+            health = health_satisfaction(subset, q, w, by="unit_code").drop(columns="answers")
+            indices = indices.merge(health, on="unit_code")
+        report.tables[f"indices_{q.id}"] = indices
         likert = [i.id for i in q.items if i.is_satisfaction and i.id in df.columns]
         distribution = likert_distribution(subset, likert, w)
         report.tables[f"answers_{q.id}"] = distribution.reset_index()

@@ -16,12 +16,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-import numpy as np
 import pandas as pd
 from sqlalchemy import select
 
 from analysis import design_weights, rake, read_database
 from analysis.margins import with_not_stated
+from analysis.strata import design_strata
 
 from ..collation import sort_key
 from ..extensions import db
@@ -107,25 +107,6 @@ def _raked(data: CampaignData, census: CensusMargins) -> CampaignData:
         columns[v]: filled[v].astype(str).to_numpy() for v in margins})
     return replace(data, frame=out, calibration=tuple(columns.values()), census_source=census.source,
                    not_stated=estimated)
-
-
-def design_strata(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Each response's stratum (its unit) and the stratum's population size (the unit's service volume).
-
-    Every unit's respondents are a sample of the people it served, so the variance is computed within units
-    with the finite population correction :math:`1 - n_u/N_u` (``analysis.satisfaction_rates(strata=...,
-    fpc=...)``). A unit with a single respondent cannot show its own variability: such units are pooled into
-    one stratum without correction (collapsed strata; Wolter 2007, section 2.5), and if there is only one such
-    respondent the design is taken as unstratified (stratum 0 for all, no correction).
-    """
-    units = frame["unit_id"].to_numpy()
-    codes, counts = np.unique(units, return_inverse=True, return_counts=True)[1:]
-    single = counts[codes] == 1
-    volume = pd.to_numeric(frame["service_volume"], errors="coerce").to_numpy(dtype=float)
-    if np.count_nonzero(single) == 1:
-        return np.zeros(len(frame), dtype=np.int64), np.full(len(frame), np.nan)
-    stratum = np.where(single, -1, codes).astype(np.int64)
-    return stratum, np.where(single, np.nan, volume)
 
 
 def campaign_units(campaign_id: int) -> pd.DataFrame:

@@ -12,11 +12,15 @@ import yaml
 
 import questionnaires
 from analysis.__main__ import main
-from analysis.data import export_csv
+from analysis.data import export_csv, read_database
+from analysis.margins import read_margins, with_not_stated
 from analysis.simulation import simulate_survey, write_database
+from analysis.weights import design_weights
+
+from .conftest import R_RATES, compare_rates, run_r
 
 OPTIONS = ["--db", "--csv", "--campaign", "--out", "--margins", "--by", "--item", "--questionnaires", "--trim",
-           "--unweighted", "--min-n", "--level", "--ci", "--labels", "--format"]
+           "--unweighted", "--no-calibration", "--no-fpc", "--min-n", "--level", "--ci", "--labels", "--format"]
 
 
 @pytest.fixture(scope="module")
@@ -82,3 +86,54 @@ def test_errors_exit_with_status_two(shipped: tuple[str, Path, Path], tmp_path: 
         main(["--db", url, "--out", str(tmp_path), *arguments])
     assert done.value.code == 2
     assert message in capsys.readouterr().err
+
+
+R_CLI = R_RATES + r"""
+options(survey.lonely.psu = "fail")
+d <- read.csv("in.csv", stringsAsFactors = FALSE, na.strings = "")
+d$sat <- ifelse(is.na(d$overall), NA, as.numeric(d$overall %in% 4:5))
+m <- read.csv("margins.csv", stringsAsFactors = FALSE)
+margins <- unique(m$variable)
+pop <- function(v, total) {
+  x <- m[m$variable == v, ]
+  out <- data.frame(x$category, x$share * total)
+  names(out) <- c(v, "Freq")
+  out
+}
+raking <- function(design) rake(design, lapply(margins, function(v) as.formula(paste0("~", v))),
+                                lapply(margins, pop, total = sum(d$base)),
+                                control = list(maxit = 1000, epsilon = 1e-13))
+raked <- raking(svydesign(ids = ~1, strata = ~unit_id, fpc = ~N, weights = ~base, data = d))
+rates(raked, "sector", "sat", "calibrated_fpc")
+d$final <- weights(raked)
+rates(svydesign(ids = ~1, weights = ~final, data = d), "sector", "sat", "fixed")
+"""
+
+
+def test_report_standard_errors_are_calibrated_and_finite_population_as_r(
+        shipped: tuple[str, Path, Path], tmp_path: Path) -> None:
+    """By default the CLI's SEs are R's on the raked, unit-stratified design with each unit's volume as its
+    population; with --no-calibration --no-fpc they are R's with the raked weights taken as fixed."""
+    url, _, margins_file = shipped
+    assert main(["--db", url, "--campaign", "1", "--margins", str(margins_file), "--by", "sector",
+                 "--out", str(tmp_path / "default"), "--format", "svg"]) == 0
+    assert main(["--db", url, "--campaign", "1", "--margins", str(margins_file), "--by", "sector",
+                 "--no-calibration", "--no-fpc", "--out", str(tmp_path / "fixed"), "--format", "svg"]) == 0
+    frame = read_database(url, 1, questionnaires.load_directory())
+    base = design_weights(frame, "service_volume")
+    filled, margins, _ = with_not_stated(frame, read_margins(margins_file), base)
+    written = filled[["unit_id", "sector", "overall", *margins]].assign(base=base.to_numpy())
+    # A unit that served fewer people than it has respondents gets no correction: an infinite population in R.
+    respondents = written.groupby("unit_id")["unit_id"].transform("size")
+    volume = frame["service_volume"].astype(float)
+    written["N"] = np.where(volume >= respondents, volume, 1e15)
+    written.to_csv(tmp_path / "in.csv", index=False, float_format="%.17g")
+    rows = [(v, c, s) for v, shares in margins.items() for c, s in shares.items()]
+    pd.DataFrame(rows, columns=["variable", "category", "share"]).to_csv(
+        tmp_path / "margins.csv", index=False, float_format="%.17g")
+    run_r(R_CLI, tmp_path)
+    default = pd.read_csv(tmp_path / "default" / "rates_by_sector.csv", keep_default_na=False, na_values=[""])
+    fixed = pd.read_csv(tmp_path / "fixed" / "rates_by_sector.csv", keep_default_na=False, na_values=[""])
+    compare_rates(default, "sector", tmp_path / "calibrated_fpc.csv")
+    compare_rates(fixed, "sector", tmp_path / "fixed.csv")
+    assert not np.allclose(default["se"], fixed["se"], rtol=1e-3)
