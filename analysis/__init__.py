@@ -9,7 +9,12 @@ satisfaction rates with confidence intervals and verdicts (:mod:`analysis.estima
 from .data import export_csv, read_csv, read_database, tidy, write_export_csv
 from .estimates import satisfaction_rates, share_yes
 from .indices import (
-    dimension_scores, health_satisfaction, likert_distribution, papi_index, pooled_share, sipas_index,
+    dimension_scores,
+    health_satisfaction,
+    likert_distribution,
+    papi_index,
+    pooled_share,
+    sipas_index,
 )
 from .sample_size import additional_respondents, required_sample_size, required_sample_sizes
 from .weights import design_weights, kish_neff, poststratify, rake, rake_trimmed, trim_weights

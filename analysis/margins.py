@@ -22,6 +22,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from .raking import RakingError
+
 Margins: TypeAlias = Mapping[str, Mapping[str, float]]
 
 #: How far the shares of one margin may be from summing to 1.
@@ -121,15 +123,15 @@ def sample_codes(column: pd.Series, variable: str, shares: Mapping[str, float]) 
     observed = [str(u) for u in uniques]
     unknown = sorted(set(observed) - set(categories))
     if unknown:
-        raise ValueError(
+        raise RakingError(
             f"margins[{variable!r}]: sample values {unknown} have no positive population share; "
-            f"allowed categories are {categories}"
+            f"allowed categories are {categories}", "unknown_category", variable, unknown,
         )
     empty = [c for c in categories if c not in set(observed)]
     if empty:
-        raise ValueError(
+        raise RakingError(
             f"margins[{variable!r}]: categories {empty} have a population share but no respondent "
-            "(empty sample cell); merge them with a neighbouring category"
+            "(empty sample cell); merge them with a neighbouring category", "empty_category", variable, empty,
         )
     lookup = np.array([position[u] for u in observed], dtype=np.intp)
     return lookup[codes], categories
@@ -173,7 +175,8 @@ def with_not_stated(
     estimated: dict[str, float] = {}
     for variable, shares in checked.items():
         if variable not in frame.columns:
-            raise ValueError(f"margins: no column {variable!r} in the data for margin {variable!r}")
+            raise RakingError(f"margins: no column {variable!r} in the data for margin {variable!r}",
+                              "unknown_variable", variable)
         if label in shares:
             raise ValueError(f"margins[{variable!r}]: {label!r} is reserved for respondents without a value")
         missing = frame[variable].isna().to_numpy()

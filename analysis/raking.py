@@ -12,6 +12,28 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+
+class RakingError(ValueError):
+    """Raking is impossible for this sample and these margins.
+
+    The message is English, for logs and the command line; ``reason`` (one of :data:`REASONS`), ``variable``
+    and ``categories`` let a user interface say the same thing in its own language.
+    """
+
+    def __init__(self, message: str, reason: str, variable: str | None = None,
+                 categories: Sequence[object] = ()) -> None:
+        super().__init__(message)
+        self.reason, self.variable, self.categories = reason, variable, tuple(str(c) for c in categories)
+
+    def __reduce__(self) -> tuple[type, tuple[str, str, str | None, tuple[str, ...]]]:
+        return type(self), (str(self), self.reason, self.variable, self.categories)
+
+
+#: Why raking can fail on a sample: a census category without respondents, sample values the census does not
+#: have, a margin on a variable the data do not hold, no convergence (margins impossible together), base
+#: weights that are all zero where it matters.
+REASONS = ("empty_category", "unknown_category", "unknown_variable", "not_converged", "zero_weights")
+
 #: Largest number of cross-classified raking cells handled with a dense table.
 _DENSE_CELLS = 1_000_000
 
@@ -44,13 +66,14 @@ def fit_cells(
     """Iterative proportional fitting of the cell totals; returns each cell's multiplicative factor."""
     total = cell_base.sum()
     if not total > 0:
-        raise ValueError("base_weight: the base weights sum to 0; give positive weights")
+        raise RakingError("base_weight: the base weights sum to 0; give positive weights", "zero_weights")
     factor = np.ones_like(cell_base)
     for _ in range(max_iter):
         for codes, target in zip(cell_codes, targets, strict=True):
             current = np.bincount(codes, weights=cell_base * factor, minlength=len(target))
             if np.any(current <= 0):
-                raise ValueError("base_weight: a margin category has only zero base weights; it cannot be raked")
+                raise RakingError("base_weight: a margin category has only zero base weights; it cannot be raked",
+                                  "zero_weights")
             factor *= (target * total / current)[codes]
         deviations = [
             np.abs(np.bincount(codes, weights=cell_base * factor, minlength=len(target)) / total - target)
@@ -60,8 +83,9 @@ def fit_cells(
             return factor
     worst = int(np.argmax([d.max() for d in deviations]))
     category = categories[worst][int(np.argmax(deviations[worst]))]
-    raise ValueError(
+    raise RakingError(
         f"rake did not converge in max_iter={max_iter} sweeps: margin {names[worst]!r} (category {category!r}) "
         f"is still {deviations[worst].max():.3g} from its share; the margins may be impossible for this sample "
-        "(a combination of categories with no respondent) - merge categories or raise max_iter"
+        "(a combination of categories with no respondent) - merge categories or raise max_iter",
+        "not_converged", names[worst], [category],
     )

@@ -236,7 +236,8 @@ suppressMessages(library(survey))
 d <- read.csv("scores.csv")
 d$sat <- ifelse(is.na(d$overall), NA, as.numeric(d$overall %in% 4:5))
 design <- svydesign(ids = ~1, weights = ~w, data = d)
-elapsed <- system.time(fit <- svyglm(as.formula(paste("sat ~", paste(names(d)[3:(ncol(d) - 1)], collapse = "+"))),
+elements <- setdiff(names(d), c("row", "overall", "w", "sat"))
+elapsed <- system.time(fit <- svyglm(as.formula(paste("sat ~", paste(elements, collapse = "+"))),
                                      design = design, family = quasibinomial(),
                                      control = glm.control(epsilon = 1e-12, maxit = 100)))[["elapsed"]]
 write.csv(data.frame(term = names(coef(fit)), coefficient = coef(fit), se = SE(fit), elapsed = elapsed),

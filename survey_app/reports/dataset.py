@@ -54,7 +54,9 @@ class CampaignData:
     calibration: tuple[str, ...] = ()
     census_source: str | None = None
     not_stated: Mapping[str, float] = field(default_factory=dict)
-    raking_problem: str | None = None
+    #: Why the census margins could not be used (the reports then stay design-weighted), see
+    #: :func:`.findings.raking_problem_text`.
+    raking_problem: ValueError | None = None
 
     def unit(self, unit_id: int) -> pd.Series:
         return self.units.loc[self.units["unit_id"] == unit_id].iloc[0]
@@ -101,7 +103,7 @@ def _raked(data: CampaignData, census: CensusMargins) -> CampaignData:
         filled, margins, estimated = with_not_stated(frame, census.margins, frame[WEIGHT])
         raked = rake(filled, margins, frame[WEIGHT])
     except ValueError as error:
-        return replace(data, census_source=census.source, raking_problem=str(error))
+        return replace(data, census_source=census.source, raking_problem=error)
     columns = {variable: f"{CALIBRATED}{variable}" for variable in margins}
     out = frame.assign(**{DESIGN_WEIGHT: frame[WEIGHT], WEIGHT: raked.to_numpy()}, **{
         columns[v]: filled[v].astype(str).to_numpy() for v in margins})

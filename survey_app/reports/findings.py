@@ -159,8 +159,33 @@ def weighting_caption(data: CampaignData) -> str:
         return text
     if data.raking_problem:
         return _("Census margins are set (source: %(source)s) but could not be used, so the figures are weighted by "
-                 "units' volumes only: %(problem)s", source=data.census_source, problem=data.raking_problem)
+                 "units' volumes only: %(problem)s", source=data.census_source,
+                 problem=raking_problem_text(data.raking_problem))
     return _("Weighted by the number of people each unit served; no census margins are set for this campaign.")
+
+
+def raking_problem_text(error: ValueError) -> str:
+    """Why raking failed, in the reader's language (:class:`analysis.raking.RakingError` says why in a word; the
+    variable and category names are the margins' own codes, as in the weighting caption)."""
+    reason = getattr(error, "reason", None)
+    variable = getattr(error, "variable", None) or ""
+    categories = ", ".join(getattr(error, "categories", ()))
+    if reason == "empty_category":
+        return _("no respondent is in the census categories %(categories)s of %(variable)s; merge them with a "
+                 "neighbouring category in the margins.", categories=categories, variable=variable)
+    if reason == "unknown_category":
+        return _("respondents answered %(categories)s for %(variable)s, which the census margins do not have; add "
+                 "these categories to the margins.", categories=categories, variable=variable)
+    if reason == "unknown_variable":
+        return _("no questionnaire of this campaign asks %(variable)s; remove this margin.", variable=variable)
+    if reason == "not_converged":
+        return _("the margins cannot all be met at once with these respondents (%(variable)s, category "
+                 "%(categories)s stays off its share); merge sparse categories.", variable=variable,
+                 categories=categories)
+    if reason == "zero_weights":
+        return _("a census category holds only respondents of units without a usable service volume; enter the "
+                 "units' volumes.")
+    return _("the margins do not fit this campaign's answers; check them against the questionnaires.")
 
 
 def methods_table(data: CampaignData) -> Table | None:

@@ -6,7 +6,12 @@ import pandas as pd
 import pytest
 
 from analysis.indices import (
-    dimension_scores, health_satisfaction, likert_distribution, papi_index, pooled_share, satisfaction_items,
+    dimension_scores,
+    health_satisfaction,
+    likert_distribution,
+    papi_index,
+    pooled_share,
+    satisfaction_items,
     sipas_index,
 )
 from analysis.simulation import questionnaire

@@ -91,8 +91,12 @@ def test_impossible_margins_leave_the_reports_design_weighted_and_say_why(runner
     assert done.exit_code == 0
     page = admin.get(f"/reports/{province.campaign_id}/?lang=en").get_data(as_text=True)
     assert "could not be used, so the figures are weighted by units" in page
-    assert "have a population share but no respondent" in page
+    assert "no respondent is in the census categories male of gender" in page
+    assert "have a population share" not in page  # the library's English message stays in the logs
     assert "69.2%" in page
+    vietnamese = admin.get(f"/reports/{province.campaign_id}/?lang=vi").get_data(as_text=True)
+    assert "không có người trả lời nào thuộc nhóm male của gender" in vietnamese
+    assert "no respondent" not in vietnamese
     refused = _set_margins(runner, tmp_path, province.campaign_id, "gender: {female: 0.5, male: 0.4}\n")
     assert refused.exit_code != 0 and "shares sum to 0.9" in refused.output
     assert _set_margins(runner, tmp_path, province.campaign_id, "gender: {female: 1}\n", source=" ").exit_code != 0
