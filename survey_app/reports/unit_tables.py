@@ -11,7 +11,7 @@ import pandas as pd
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from analysis import dimension_scores, likert_distribution, share_yes
+from analysis import dimension_scores, health_satisfaction, likert_distribution, share_yes, sipas_index
 from questionnaires.model import LIKERT_LABELS, Questionnaire
 
 from .. import formats
@@ -99,7 +99,39 @@ def dimension_table(data: CampaignData, unit_id: int, form: Questionnaire | None
     ]
     scores["withheld"] = _withheld(scores["respondents"])
     scores["dimension"] = [dimension_label(d, form.sector if form else "") for d in scores["dimension"]]
-    return Table("dimensions", _l("Dimensions"), DIMENSION_COLUMNS, scores[columns])
+    caption = official_index(data, unit_id, mapping, form.sector if form else "", int(rows.shape[0]))
+    return Table("dimensions", _l("Dimensions"), DIMENSION_COLUMNS, scores[columns], caption=caption)
+
+
+def official_index(data: CampaignData, unit_id: int, mapping: dict[str, str], sector: str,
+                   respondents: int) -> str | None:
+    """The ministry's index of the unit's sector, with its source, under the dimensions table.
+
+    One-stop shops: the SIPAS index (Bộ Nội vụ, QĐ 2640/QĐ-BNV 2017, QĐ 1001/QĐ-BNV 2023) as
+    :func:`analysis.sipas_index` reads it; health: the Ministry of Health's overall and comprehensive
+    satisfaction rates (QĐ 3869/QĐ-BYT 2019, :func:`analysis.health_satisfaction`). None for other sectors, and
+    for a unit of fewer than five respondents (withheld like every figure of the unit).
+    """
+    if respondents < MIN_GROUP or not mapping:
+        return None
+    if sector == "one_stop":
+        table = sipas_index(data.frame, mapping, weight=WEIGHT, by="unit_id")
+        value = table.loc[table["unit_id"] == unit_id, "sipas_index"]
+        if value.empty or pd.isna(value.iloc[0]):
+            return None
+        return _("SIPAS index: %(value)s (share satisfied per question, averaged within each element, then over the "
+                 "elements; our reading of the Ministry of Home Affairs' method, QĐ 2640/QĐ-BNV and QĐ "
+                 "1001/QĐ-BNV, whose formula text we could not consult).", value=formats.percent(value.iloc[0]))
+    if sector == "health":
+        table = health_satisfaction(data.frame, mapping, weight=WEIGHT, by="unit_id")
+        row = table.loc[table["unit_id"] == unit_id]
+        if row.empty or pd.isna(row["satisfaction_rate"].iloc[0]):
+            return None
+        return _("Ministry of Health index (QĐ 3869/QĐ-BYT): overall satisfaction %(overall)s (answers 4 or 5 over "
+                 "all answers to the questions above), comprehensive satisfaction %(comprehensive)s (patients who "
+                 "answered 4 or 5 to every question).", overall=formats.percent(row["satisfaction_rate"].iloc[0]),
+                 comprehensive=formats.percent(row["comprehensive_rate"].iloc[0]))
+    return None
 
 
 def item_table(data: CampaignData, unit_id: int, form: Questionnaire | None) -> Table:
