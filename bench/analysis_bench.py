@@ -13,8 +13,9 @@ temporary directory, then times each stage (best of ``R``):
 * the whole pipeline from Parquet (load, rake, three rate tables, indices) in a fresh process, with its peak
   resident memory;
 * the design of the reports: rates with SEs calibrated on the raking margins, stratified by unit with the finite
-  population correction, and the drivers model (weighted logistic regression with sandwich SEs, statsmodels)
-  beside R ``svyglm(family=quasibinomial)`` on the same data (skipped when ``Rscript`` is absent).
+  population correction, and the drivers model (weighted logistic regression with sandwich SEs, statsmodels,
+  fitted on the distinct answer patterns with frequency weights) beside R ``svyglm(family=quasibinomial)`` on
+  the same data, with the largest differences (R skipped when ``Rscript`` is absent).
 
 Wall time is what is printed; CPU time is printed beside it because on a shared machine other processes can
 take the cores (wall >> CPU then).
@@ -264,6 +265,12 @@ def design_stages(args: argparse.Namespace, survey: SimulatedSurvey, parquet_pat
     scores = element_scores(df, survey.questionnaires["one_stop"])
     w, c, model = timed(lambda: drivers(df, scores, weight=weights), args.repeat)
     report(f"drivers: logistic model, {model.attrs['n']:,} respondents", w, c, "bar < 5 s")
+    complete = df["overall"].notna().to_numpy() & scores.notna().all(axis=1).to_numpy()
+    outcome = df["overall"].isin([4, 5]).rename("satisfied")
+    patterns = len(pd.concat([outcome, scores], axis=1)[complete].drop_duplicates())
+    print(f"  fitted on {patterns:,} distinct (outcome, element scores) patterns")
+    w, c, _ = timed(lambda: drivers(df, scores, weight=weights, strata="unit_id"), args.repeat)
+    report(f"drivers, stratified by unit ({df['unit_id'].nunique()} strata)", w, c, "bar < 5 s")
     rscript = shutil.which("Rscript")
     if rscript is None:
         print("  R svyglm: Rscript not found, skipped")
