@@ -12,7 +12,14 @@ import pytest
 from analysis.change import rate_change
 from analysis.drivers import SEPARATION, drivers, element_scores
 from analysis.estimates import ZERO_WEIGHTS, satisfaction_rates, share_yes
-from analysis.indices import dimension_scores, likert_distribution, papi_index, sipas_index
+from analysis.indices import (
+    dimension_scores,
+    health_satisfaction,
+    likert_distribution,
+    papi_index,
+    pooled_share,
+    sipas_index,
+)
 from analysis.weights import design_weights
 
 ITEMS = {"q1": "access", "q2": "access", "q3": "staff"}
@@ -35,7 +42,8 @@ def test_every_function_refuses_answers_outside_the_likert_codes(bad: float) -> 
     with pytest.raises(ValueError, match=rf"item 'overall': values \[{shown}\]"):
         drivers(df, pd.DataFrame({"a": np.arange(8.0)}, index=df.index))
     for call in (lambda: sipas_index(df, ITEMS), lambda: dimension_scores(df, ITEMS), lambda: papi_index(df, ITEMS),
-                 lambda: likert_distribution(df, ["q1"]), lambda: element_scores(df, ITEMS)):
+                 lambda: likert_distribution(df, ["q1"]), lambda: element_scores(df, ITEMS),
+                 lambda: pooled_share(df, ITEMS), lambda: health_satisfaction(df, ITEMS)):
         with pytest.raises(ValueError, match=rf"item 'q1': values \[{shown}\]"):
             call()
 
@@ -147,8 +155,6 @@ def test_report_weights_keep_respondents_without_a_weighting_variable() -> None:
 
 
 def test_sipas_index_gives_each_element_the_same_weight() -> None:
-    from analysis.indices import pooled_share
-
     df = pd.DataFrame({"q1": [5, 4, 1, 2], "q2": [5, 5, 5, 5], "q3": [1, 1, 1, 4]})
     # access: q1 2/4 = 0.5 and q2 4/4 = 1 -> 0.75; staff: q3 1/4 = 0.25; index (0.75 + 0.25) / 2 = 0.5,
     # while pooling all 12 answers gives 7/12.
