@@ -13,6 +13,7 @@ questionnaire order there (the ``stata`` column of the codebook), ``yes_no`` is 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -48,10 +49,12 @@ class Entry:
 
 
 def campaign_questionnaires(campaign_id: int) -> list[Questionnaire]:
-    """The questionnaires the campaign's units answer, in the order of the application's registry."""
-    used = set(db.session.scalars(db.select(CampaignUnit.questionnaire_id)
-                                  .where(CampaignUnit.campaign_id == campaign_id)))
-    return [form for key, form in registry().items() if key in used]
+    """The questionnaires the campaign's units answer, the one most units answer first (an item several share,
+    such as ``overall``, takes its text from there in a column heading or a Stata label)."""
+    used = Counter(db.session.scalars(db.select(CampaignUnit.questionnaire_id)
+                                      .where(CampaignUnit.campaign_id == campaign_id)))
+    forms = registry()
+    return [forms[key] for key, _count in sorted(used.items(), key=lambda p: (-p[1], p[0])) if key in forms]
 
 
 def answer_items(forms: Iterable[Questionnaire]) -> list[Item]:

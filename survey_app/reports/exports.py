@@ -119,7 +119,7 @@ def responses_xlsx_chunks(campaign: Campaign) -> Iterator[bytes]:
         widths += [max(8, len(n) + 2) for n in names]
         if item.type in LABELLED:
             pairs = dict(codebook.code_labels(item))
-            labels.append((len(header) - 1, pairs))
+            labels.append((len(header) - 1 - len(labels), pairs))  # its place among the unlabelled cells
             header.append(_("%(column)s (label)", column=item.id))
             widths.append(min(40, max(12, max((len(t) for t in pairs.values()), default=8) + 2)))
     day_format = DAY_FORMATS.get(formats._language(), "yyyy-mm-dd")

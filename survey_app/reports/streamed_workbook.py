@@ -16,6 +16,7 @@ Each sheet holds at most :data:`MAX_ROWS` rows (Excel's limit is 1 048 576); mor
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 from zipfile import ZIP_DEFLATED, ZipFile
@@ -78,17 +79,36 @@ def xlsx_chunks(heading: str, header: list[str], widths: list[float], rows: Iter
     archive = ZipFile(sink, "w", ZIP_DEFLATED)  # type: ignore[arg-type]
     book = Workbook(write_only=True)
     streamed: list[Any] = []
+    members: list[Any] = []
+    try:
+        yield from _sheets(sink, archive, book, (streamed, members), heading, header, widths, rows, sheet_title,
+                           number_formats or {})
+    except GeneratorExit:  # the client went away: end openpyxl's writers in order, quietly
+        _abandon(streamed[-1] if streamed else None, members[-1] if members else None, archive)
+        raise
+    extra(book)
+    _Writer(book, archive, streamed).save()
+    yield sink.take()
+
+
+def _sheets(sink: _Sink, archive: ZipFile, book: Workbook, opened: tuple[list[Any], list[Any]], heading: str,
+            header: list[str], widths: list[float], rows: Iterable[list[Any]], sheet_title: str,
+            number_formats: dict[int, str]) -> Iterator[bytes]:
+    """Write the rows into as many streamed sheets as they need, sending the bytes as they come; ``opened``
+    collects the sheets and archive members opened."""
+    streamed, members = opened
     iterator = iter(rows)
     pending: list[Any] | None = next(iterator, None)
     while True:
         sheet = book.create_sheet(sheet_name(sheet_title if not streamed else f"{sheet_title} ({len(streamed) + 1})"))
         streamed.append(sheet)
         member = archive.open(f"xl/worksheets/sheet{len(streamed)}.xml", "w", force_zip64=True)
+        members.append(member)
         _start(sheet, member, heading, header, widths)
         yield sink.take()
         written = 0
         while pending is not None and written < MAX_ROWS:
-            for position, number_format in (number_formats or {}).items():
+            for position, number_format in number_formats.items():
                 if pending[position] is not None:
                     cell = WriteOnlyCell(sheet, pending[position])
                     cell.number_format = number_format
@@ -103,10 +123,17 @@ def xlsx_chunks(heading: str, header: list[str], widths: list[float], rows: Iter
         sheet.close()
         member.close()
         if pending is None:
-            break
-    extra(book)
-    _Writer(book, archive, streamed).save()
-    yield sink.take()
+            return
+
+
+def _abandon(sheet: Any, member: Any, archive: ZipFile) -> None:
+    """Close the half-written sheet's row writer, its XML writer, its archive member and the archive."""
+    steps = [lambda: sheet._rows.close(), lambda: sheet._writer.xf.close()] if sheet is not None else []
+    steps += [member.close] if member is not None else []
+    steps.append(archive.close)
+    for step in steps:
+        with contextlib.suppress(Exception):
+            step()
 
 
 def _start(sheet: Any, member: Any, heading: str, header: list[str], widths: list[float]) -> None:
