@@ -72,3 +72,11 @@ def rows_csv(rows: Iterable[list[Any]], dialect: Dialect = COMMA) -> str:
     writer = csv.writer(buffer, delimiter=dialect.separator, lineterminator="\r\n")
     writer.writerows([cell(v, dialect) for v in row] for row in rows)
     return buffer.getvalue()
+
+
+def plain_csv(rows: Iterable[Iterable[Any]], dialect: Dialect = COMMA) -> str:
+    """Rows whose text is already safe and whose numbers need no decimal mark changed, as CSV text (the fast
+    path of the streamed export: the csv module writes ``None`` as nothing and numbers as Python does)."""
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=dialect.separator, lineterminator="\r\n").writerows(rows)
+    return buffer.getvalue()

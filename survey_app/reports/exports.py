@@ -95,15 +95,17 @@ def responses_csv_chunks(campaign_id: int, chosen: Dialect = dialect.COMMA) -> I
     items = layout(campaign_id)
     header = [*stream.leading_columns(), *items.item_columns()]
     yield (dialect.BOM + dialect.rows_csv([header], chosen)).encode("utf-8")
-    cells = stream.converters(items, campaign_id)
-    batch: list[list[object]] = []
-    for row in stream.rows(db.engine, campaign_id, items):
-        batch.append(cells(row))
-        if len(batch) == stream.BATCH:
-            yield dialect.rows_csv(batch, chosen).encode("utf-8")
-            batch = []
-    if batch:
-        yield dialect.rows_csv(batch, chosen).encode("utf-8")
+    floats = [p for p, name in enumerate(header) if name in _number_columns(items)]
+    for batch in stream.batches(db.engine, campaign_id, items):
+        columns = stream.columns(batch, items)
+        if chosen.decimal != ".":
+            for position in floats:
+                columns[position] = [dialect.cell(v, chosen) for v in columns[position]]
+        yield dialect.plain_csv(zip(*columns, strict=True), chosen).encode("utf-8")
+
+
+def _number_columns(items: stream.Layout) -> set[str]:
+    return {item.id for item in items.items if item.type == "number"}
 
 
 def responses_xlsx_chunks(campaign: Campaign) -> Iterator[bytes]:
@@ -118,23 +120,22 @@ def responses_xlsx_chunks(campaign: Campaign) -> Iterator[bytes]:
         header += names
         widths += [max(8, len(n) + 2) for n in names]
         if item.type in LABELLED:
-            pairs = dict(codebook.code_labels(item))
+            pairs = {(int(code) if item.type == "likert5" and code.isdigit() else code): dialect.cell(text)
+                     for code, text in codebook.code_labels(item)}
             labels.append((len(header) - 1 - len(labels), pairs))  # its place among the unlabelled cells
             header.append(_("%(column)s (label)", column=item.id))
             widths.append(min(40, max(12, max((len(t) for t in pairs.values()), default=8) + 2)))
     day_format = DAY_FORMATS.get(formats._language(), "yyyy-mm-dd")
-    cells = stream.converters(items, campaign.id)
 
-    def typed_rows() -> Iterator[list[object]]:
-        for row in stream.rows(db.engine, campaign.id, items):
-            values = cells(row)
+    def labelled() -> Iterator[list[list[object]]]:
+        for batch in stream.batches(db.engine, campaign.id, items):
+            columns = stream.columns(batch, items)
             for position, pairs in reversed(labels):
-                code = values[position]
-                values.insert(position + 1, pairs.get(str(code)) if code is not None else None)
-            yield [dialect.cell(v) if isinstance(v, str) else v for v in values]
+                columns.insert(position + 1, [pairs.get(code) for code in columns[position]])
+            yield columns
 
     heading = workbook.title(campaign, _("Whole province"))
-    yield from xlsx_chunks(heading, header, widths, typed_rows(), _codebook_sheet(campaign.id, heading),
+    yield from xlsx_chunks(heading, header, widths, labelled(), _codebook_sheet(campaign.id, heading),
                            _("Responses"), {len(lead) - 1: day_format})
 
 

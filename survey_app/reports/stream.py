@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -26,6 +26,7 @@ import sqlalchemy as sa
 
 from analysis import schema
 from analysis.database import EXPORT_COLUMNS
+from analysis.spreadsheet import safe_cell
 from questionnaires.model import Item, Questionnaire
 
 from .codebook import answer_items
@@ -59,34 +60,39 @@ def _names(item: Item) -> list[str]:
     return [f"{item.id}.{o.code}" for o in item.options] if item.type == "multi" else [item.id]
 
 
-@dataclass(frozen=True)
-class Row:
-    """One response as read: the leading export columns (typed) and the stored answers of its items."""
-
-    leading: tuple[Any, ...]
-    answers: dict[str, Any]
+Record = tuple[tuple[Any, ...], dict[str, Any]]
 
 
-def rows(engine: sa.Engine, campaign_id: int, layout: Layout, rng: random.Random | None = None) -> Iterator[Row]:
-    """The campaign's responses by day and unit, shuffled within each, with hidden and small-unit comments out.
+def batches(engine: sa.Engine, campaign_id: int, layout: Layout, rng: random.Random | None = None
+            ) -> Iterator[list[Record]]:
+    """The campaign's responses by day and unit, shuffled within each, in lists of about :data:`BATCH`.
 
-    A generator: nothing is read before the first row is asked for, and at most one batch and one group are
+    Each record is ``(leading cells, answers)``: the export's leading columns (text already made
+    spreadsheet-safe) and the stored answers, hidden and small-unit comments removed. A generator: nothing is
+    read before the first batch is asked for, and at most one fetched batch, one group and one output batch are
     held at a time.
     """
     shuffle = (rng or random.SystemRandom()).shuffle
     with engine.connect() as connection:
         units = _units(connection, campaign_id)
         small = _small_units(connection, campaign_id)
-        group: list[Row] = []
+        texts = layout.texts
+        out: list[Record] = []
+        group: list[Record] = []
         key: tuple[Any, Any] | None = None
         for record in _records(connection, campaign_id):
             if (record.submitted_on, record.unit_id) != key:
                 shuffle(group)
-                yield from group
+                out += group
+                if len(out) >= BATCH:
+                    yield out
+                    out = []
                 group, key = [], (record.submitted_on, record.unit_id)
-            group.append(_row(record, units, small, layout.texts))
+            group.append(_record(record, campaign_id, units, small, texts))
         shuffle(group)
-        yield from group
+        out += group
+        if out:
+            yield out
 
 
 def _records(connection: sa.Connection, campaign_id: int) -> Iterator[Any]:
@@ -99,7 +105,8 @@ def _records(connection: sa.Connection, campaign_id: int) -> Iterator[Any]:
         yield from partition
 
 
-def _row(record: Any, units: dict[int, tuple[Any, ...]], small: set[int], texts: frozenset[str]) -> Row:
+def _record(record: Any, campaign_id: int, units: dict[int, tuple[Any, ...]], small: set[int],
+            texts: frozenset[str]) -> Record:
     stored = record.answers
     answers = json.loads(stored) if isinstance(stored, str) else dict(stored or {})
     if record.comment_hidden or record.unit_id in small:
@@ -108,17 +115,18 @@ def _row(record: Any, units: dict[int, tuple[Any, ...]], small: set[int], texts:
     day = record.submitted_on
     if isinstance(day, str):
         day = date.fromisoformat(day[:10])
-    unit = units.get(record.unit_id, (None,) * len(_UNIT_KEYS))
-    leading = (None, record.unit_id, *unit, record.questionnaire_id, record.questionnaire_version, record.channel,
-               record.locale, day)
-    return Row(leading, answers)
+    unit = units.get(record.unit_id) or (None,) * len(_UNIT_KEYS)
+    return (campaign_id, record.unit_id, *unit, record.questionnaire_id, record.questionnaire_version,
+            record.channel, record.locale, day), answers
 
 
 def _units(connection: sa.Connection, campaign_id: int) -> dict[int, tuple[Any, ...]]:
+    """Each unit's leading cells, text made spreadsheet-safe once here rather than once per row."""
     u, cu = schema.units, schema.campaign_units
     query = (sa.select(cu.c.unit_id, u.c.code, u.c.name, u.c.sector, u.c.level, cu.c.area, cu.c.service_volume)
              .join(u, u.c.id == cu.c.unit_id).where(cu.c.campaign_id == campaign_id))
-    return {row[0]: tuple(row[1:]) for row in connection.execute(query)}
+    return {row[0]: tuple(safe_cell(v) if isinstance(v, str) else v for v in row[1:])
+            for row in connection.execute(query)}
 
 
 def _small_units(connection: sa.Connection, campaign_id: int) -> set[int]:
@@ -133,61 +141,42 @@ def leading_columns() -> list[str]:
     return list(EXPORT_COLUMNS)
 
 
-Converter = Callable[[dict[str, Any]], list[Any]]
+_LIKERT = {value: value for value in (1, 2, 3, 4, 5)} | {str(value): value for value in (1, 2, 3, 4, 5)}
+_YES_NO = {"yes": "yes", "no": "no", "true": "yes", "false": "no", "Yes": "yes", "No": "no"}
 
 
-def converters(layout: Layout, campaign_id: int) -> Callable[[Row], list[Any]]:
-    """A function turning a :class:`Row` into its typed cells: ints, floats, ``"yes"``/``"no"``, codes, texts,
-    ``None`` where nothing is shown; ``campaign_id`` filled in."""
-    parts = [_converter(item) for item in layout.items]
-
-    def cells(row: Row) -> list[Any]:
-        out = [campaign_id, *row.leading[1:]]
-        answers = row.answers
-        for part in parts:
-            out.extend(part(answers))
-        return out
-
-    return cells
+def columns(batch: list[Record], layout: Layout) -> list[list[Any]]:
+    """The batch column by column, typed: ints, floats, ``"yes"``/``"no"``, codes, safe texts, ``None`` where
+    nothing is shown (one pass per column: far cheaper than a function call per cell)."""
+    out = [list(column) for column in zip(*(record[0] for record in batch), strict=True)] if batch else \
+        [[] for _name in EXPORT_COLUMNS]
+    answers = [record[1] for record in batch]
+    for item in layout.items:
+        out += _item_columns(item, answers)
+    return out
 
 
-def _converter(item: Item) -> Converter:
+def _item_columns(item: Item, answers: list[dict[str, Any]]) -> list[list[Any]]:
     key = item.id
-    if item.type == "likert5":
-        return lambda answers: [_likert(answers.get(key))]
-    if item.type == "yes_no":
-        return lambda answers: [_yes_no(answers.get(key))]
-    if item.type == "number":
-        return lambda answers: [_number(answers.get(key))]
+    values = [a.get(key) for a in answers]
     if item.type == "multi":
-        codes = [o.code for o in item.options]
-
-        def multi(answers: dict[str, Any]) -> list[Any]:
-            chosen = answers.get(key)
-            if chosen is None:
-                return [None] * len(codes)
-            picked = {str(c) for c in (chosen if isinstance(chosen, list) else str(chosen).split(";"))}
-            return ["yes" if code in picked else "no" for code in codes]
-
-        return multi
-    return lambda answers: [_text(answers.get(key))]
-
-
-def _likert(value: Any) -> int | None:
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, (int, float)) and value in (1, 2, 3, 4, 5):
-        return int(value)
-    if isinstance(value, str) and value.strip() in ("1", "2", "3", "4", "5"):
-        return int(value)
-    return None
+        return _multi(item, values)
+    try:
+        if item.type == "likert5":
+            return [[_LIKERT.get(v) for v in values]]
+        if item.type == "yes_no":
+            return [[("yes" if v else "no") if v.__class__ is bool else _YES_NO.get(v) for v in values]]
+    except TypeError:  # an unhashable stored value (a list where a scalar belongs): shown as nothing
+        return [[None] * len(values)]
+    if item.type == "number":
+        return [[_number(v) for v in values]]
+    return [[None if v is None or str(v).strip() == "" else safe_cell(str(v)) for v in values]]
 
 
-def _yes_no(value: Any) -> str | None:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    text = str(value).strip().lower() if value is not None else ""
-    return {"yes": "yes", "true": "yes", "no": "no", "false": "no"}.get(text)
+def _multi(item: Item, values: list[Any]) -> list[list[Any]]:
+    picked = [None if v is None else {str(c) for c in (v if isinstance(v, list) else str(v).split(";"))}
+              for v in values]
+    return [[None if p is None else ("yes" if option.code in p else "no") for p in picked] for option in item.options]
 
 
 def _number(value: Any) -> float | None:
@@ -197,10 +186,3 @@ def _number(value: Any) -> float | None:
         return float(value)
     except (TypeError, ValueError):
         return None
-
-
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    text = str(value)
-    return text if text.strip() else None
