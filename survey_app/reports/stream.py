@@ -15,13 +15,14 @@ the header has left).
 
 from __future__ import annotations
 
-import json
+import functools
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 
 from analysis import schema
@@ -97,8 +98,11 @@ def batches(engine: sa.Engine, campaign_id: int, layout: Layout, rng: random.Ran
 
 def _records(connection: sa.Connection, campaign_id: int) -> Iterator[Any]:
     r = schema.responses
+    # Day and answers come as the database's text (no per-row type processing): days are parsed once each
+    # (:func:`_day`) and answers with orjson.
     query = (sa.select(r.c.unit_id, r.c.questionnaire_id, r.c.questionnaire_version, r.c.channel, r.c.locale,
-                       r.c.submitted_on, r.c.comment_hidden, sa.type_coerce(r.c.answers, sa.Text).label("answers"))
+                       sa.type_coerce(r.c.submitted_on, sa.String).label("submitted_on"), r.c.comment_hidden,
+                       sa.type_coerce(r.c.answers, sa.Text).label("answers"))
              .where(r.c.campaign_id == campaign_id).order_by(r.c.submitted_on, r.c.unit_id))
     result = connection.execution_options(yield_per=BATCH).execute(query)
     for partition in result.partitions():
@@ -108,16 +112,20 @@ def _records(connection: sa.Connection, campaign_id: int) -> Iterator[Any]:
 def _record(record: Any, campaign_id: int, units: dict[int, tuple[Any, ...]], small: set[int],
             texts: frozenset[str]) -> Record:
     stored = record.answers
-    answers = json.loads(stored) if isinstance(stored, str) else dict(stored or {})
+    answers = orjson.loads(stored) if isinstance(stored, str) else dict(stored or {})
     if record.comment_hidden or record.unit_id in small:
         for item_id in texts.intersection(answers):
             del answers[item_id]
-    day = record.submitted_on
-    if isinstance(day, str):
-        day = date.fromisoformat(day[:10])
+    day = _day(record.submitted_on)
     unit = units.get(record.unit_id) or (None,) * len(_UNIT_KEYS)
     return (campaign_id, record.unit_id, *unit, record.questionnaire_id, record.questionnaire_version,
             record.channel, record.locale, day), answers
+
+
+@functools.lru_cache(maxsize=4096)
+def _day(value: Any) -> date:
+    """A stored day (ISO text on SQLite, a date or its text elsewhere) as a date; days repeat, so cached."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
 def _units(connection: sa.Connection, campaign_id: int) -> dict[int, tuple[Any, ...]]:
