@@ -136,7 +136,7 @@ def responses_xlsx_chunks(campaign: Campaign) -> Iterator[bytes]:
 
     heading = workbook.title(campaign, _("Whole province"))
     yield from xlsx_chunks(heading, header, widths, labelled(), _codebook_sheet(campaign.id, heading),
-                           _("Responses"), {len(lead) - 1: day_format})
+                           _("Raw responses"), {len(lead) - 1: day_format})
 
 
 def _codebook_sheet(campaign_id: int, heading: str):  # type: ignore[no-untyped-def]

@@ -127,8 +127,8 @@ def test_codebook_lists_every_item_with_its_codes(admin: FlaskClient, province: 
 
 def test_xlsx_responses_have_labels_beside_the_codes(admin: FlaskClient, province: Province) -> None:
     workbook = book(admin, f"/reports/{province.campaign_id}/responses.xlsx?lang=en")
-    assert workbook.sheetnames == ["Responses", "Codebook"]
-    sheet = workbook["Responses"]
+    assert workbook.sheetnames == ["Raw responses", "Codebook"]
+    sheet = workbook["Raw responses"]
     assert sheet.freeze_panes == "A3" and sheet["A1"].font.bold and "Whole province" in sheet["A1"].value
     header = [c.value for c in sheet[2]]
     assert all(c.font.bold for c in sheet[2])
@@ -171,7 +171,7 @@ def test_streamed_xlsx_continues_on_a_new_sheet_past_the_row_limit(admin: FlaskC
     assert response.is_streamed
     workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.response)))
     response.close()
-    assert workbook.sheetnames == ["Responses", "Responses (2)", "Codebook"]
+    assert workbook.sheetnames == ["Raw responses", "Raw responses (2)", "Codebook"]
     assert [s.max_row - 2 for s in workbook.worksheets[:2]] == [10, 7]
 
 
