@@ -17,16 +17,20 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import pandas as pd
+from flask_babel import get_locale
 from flask_babel import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.worksheet import Worksheet
 
 from analysis import read_database
 from analysis.data import anonymous_order
 
-from .. import formats
 from ..extensions import db
 from ..models import Campaign
 from . import codebook, dialect, stream, workbook
@@ -125,7 +129,7 @@ def responses_xlsx_chunks(campaign: Campaign) -> Iterator[bytes]:
             labels.append((len(header) - 1 - len(labels), pairs))  # its place among the unlabelled cells
             header.append(_("%(column)s (label)", column=item.id))
             widths.append(min(40, max(12, max((len(t) for t in pairs.values()), default=8) + 2)))
-    day_format = DAY_FORMATS.get(formats._language(), "yyyy-mm-dd")
+    day_format = DAY_FORMATS.get(str(get_locale() or "vi").split("_")[0], "yyyy-mm-dd")
 
     def labelled() -> Iterator[list[list[object]]]:
         for batch in stream.batches(db.engine, campaign.id, items):
@@ -139,20 +143,18 @@ def responses_xlsx_chunks(campaign: Campaign) -> Iterator[bytes]:
                            _("Raw responses"), {len(lead) - 1: day_format})
 
 
-def _codebook_sheet(campaign_id: int, heading: str):  # type: ignore[no-untyped-def]
-    def add(book) -> None:  # type: ignore[no-untyped-def]
+def _codebook_sheet(campaign_id: int, heading: str) -> Callable[[Workbook], None]:
+    def add(book: Workbook) -> None:
         sheet = book.create_sheet(workbook.sheet_name(_("Codebook")))
         write_codebook(sheet, campaign_id, heading)
     return add
 
 
-def write_codebook(sheet, campaign_id: int, heading: str) -> None:  # type: ignore[no-untyped-def]
+def write_codebook(sheet: Worksheet | WriteOnlyWorksheet, campaign_id: int, heading: str) -> None:
     """The codebook rows under a title row and a header (a write-only or an ordinary sheet)."""
-    from openpyxl.cell import WriteOnlyCell
-
     rows = [[e.questionnaire, e.item, e.type, e.text, e.code, e.label, e.stata]
             for e in codebook.entries(campaign_questionnaires(campaign_id))]
-    if hasattr(sheet, "_writer"):  # write-only: widths and pane before the first row
+    if isinstance(sheet, WriteOnlyWorksheet):  # widths and pane before the first row
         sheet.freeze_panes = f"A{workbook.FIRST_ROW}"
         workbook.fit_widths(sheet, [codebook.columns()] + [[str(v or "") for v in r] for r in rows])
         title = WriteOnlyCell(sheet, dialect.cell(heading))
@@ -177,8 +179,6 @@ def write_codebook(sheet, campaign_id: int, heading: str) -> None:  # type: igno
 
 
 def codebook_xlsx(campaign: Campaign) -> bytes:
-    from openpyxl import Workbook
-
     book = Workbook()
     sheet = book.active
     sheet.title = workbook.sheet_name(_("Codebook"))
