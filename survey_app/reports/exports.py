@@ -117,7 +117,8 @@ def responses_xlsx_chunks(campaign: Campaign) -> Iterator[bytes]:
     coded item a column of its labels in the active language; the codebook on a second sheet."""
     items = layout(campaign.id)
     lead = stream.leading_columns()
-    header, widths, labels = list(lead), [12.0] * len(lead), []
+    header, widths = list(lead), [12.0] * len(lead)
+    labels: list[tuple[int, dict[int | str, str]]] = []
     widths[lead.index("unit_name")] = 36
     for item in items.items:
         names = [f"{item.id}.{o.code}" for o in item.options] if item.type == "multi" else [item.id]
@@ -200,7 +201,9 @@ def responses_dta(frame: pd.DataFrame, campaign_id: int) -> bytes:
     codebook)."""
     items = {item.id: item for item in layout(campaign_id).items}
     out = pd.DataFrame(index=frame.index)
-    long_texts, value_labels, variable_labels = [], {}, {}
+    long_texts: list[str] = []
+    value_labels: dict[str, dict[float, str]] = {}
+    variable_labels: dict[str, str] = {}
     for column in frame.columns:
         name = _stata_name(column)
         values = frame[column]
@@ -213,11 +216,11 @@ def responses_dta(frame: pd.DataFrame, campaign_id: int) -> bytes:
             numbers = codebook.stata_codes(item)
             coded = values.map({True: "yes", False: "no"}) if item.type == "yes_no" else values
             out[name] = coded.astype(object).map(numbers).astype(float)
-            value_labels[name] = codebook.value_labels(item)
+            value_labels[name] = {float(k): v for k, v in codebook.value_labels(item).items()}
         elif isinstance(values.dtype, (pd.BooleanDtype, pd.Int64Dtype, pd.Float64Dtype)) or values.dtype.kind in "iufb":
             out[name] = values.astype("Float64").astype(float)
             if item is not None and item.type == "likert5":
-                value_labels[name] = codebook.value_labels(item)
+                value_labels[name] = {float(k): v for k, v in codebook.value_labels(item).items()}
         else:
             out[name] = values.astype("string").fillna("").astype(object)
             if max((len(v.encode("utf-8")) for v in out[name]), default=0) > 2000:

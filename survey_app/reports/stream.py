@@ -149,8 +149,8 @@ def leading_columns() -> list[str]:
     return list(EXPORT_COLUMNS)
 
 
-_LIKERT = {value: value for value in (1, 2, 3, 4, 5)} | {str(value): value for value in (1, 2, 3, 4, 5)}
-_YES_NO = {"yes": "yes", "no": "no", "true": "yes", "false": "no", "Yes": "yes", "No": "no"}
+_LIKERT: dict[Any, int] = {value: value for value in (1, 2, 3, 4, 5)} | {str(v): v for v in (1, 2, 3, 4, 5)}
+_YES_NO: dict[Any, str] = {"yes": "yes", "no": "no", "true": "yes", "false": "no", "Yes": "yes", "No": "no"}
 
 
 def columns(batch: list[Record], layout: Layout) -> list[list[Any]]:

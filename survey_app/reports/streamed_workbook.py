@@ -88,7 +88,7 @@ def xlsx_chunks(heading: str, header: list[str], widths: list[float], batches: I
     ``number_formats`` gives the format of some columns by position (from 0): dates there become serials."""
     sink = _Sink()
     # Deflate level 1: three times faster than the default at a size a little larger (most cells repeat).
-    archive = ZipFile(sink, "w", ZIP_DEFLATED, compresslevel=1)  # type: ignore[arg-type]
+    archive = ZipFile(sink, "w", ZIP_DEFLATED, compresslevel=1)  # type: ignore[call-overload]
     book = Workbook(write_only=True)
     streamed: list[Any] = []
     member: Any = None
@@ -107,7 +107,9 @@ def xlsx_chunks(heading: str, header: list[str], widths: list[float], batches: I
                 pending = next(rows, None)
             written = 0
             while pending is not None and written < MAX_ROWS:
-                chunk, pending = pending[: MAX_ROWS - written], pending[MAX_ROWS - written:] or next(rows, None)
+                room = MAX_ROWS - written
+                chunk, rest = pending[:room], pending[room:]
+                pending = rest if rest else next(rows, None)
                 member.write(writer.rows(chunk))
                 written += len(chunk)
                 data = sink.take()
