@@ -18,12 +18,15 @@ formulas and an analyst's data should not change where there is nothing to prote
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 #: Characters that make a spreadsheet program read a cell as a formula (OWASP's list).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _RISKY = r"^[=+\-@\t\r]"
 _NUMBER = r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$"
+_NUMBER_MATCH = re.compile(_NUMBER).match
 
 
 def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
@@ -44,8 +47,15 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def safe_cell(text: str) -> str:
+    """One text cell made safe, by the rules of :func:`spreadsheet_safe` (for writers that go row by row)."""
+    if text[:1] in FORMULA_STARTS and not _NUMBER_MATCH(text):
+        text = "'" + text
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
 def _safe_text(text: str) -> str:
-    return _quoted(pd.Series([text], dtype=object)).iloc[0]
+    return safe_cell(text)
 
 
 def _needs_quote(values: pd.Series) -> pd.Series:

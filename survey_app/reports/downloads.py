@@ -8,12 +8,15 @@ whole province. Every response is marked private so no shared cache keeps a copy
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
-from flask import Response, abort, request
+from flask import Response, abort, request, stream_with_context
+from flask_babel import gettext as _
+from flask_login import current_user
 
 from ..attachment import content_disposition
 from ..auth.access import admin_required, staff_required, visible_unit_ids
-from . import charts, exports, pdf
+from . import charts, dialect, exports, pdf, workbook
 from .access import campaign_or_404, require_admin, unit_or_404
 from .report import METHOD_PROVINCE, METHOD_UNIT, province_report, unit_report
 from .routes import bp
@@ -23,8 +26,10 @@ from .table import Table
 AGENCY_TABLES = ("units",)
 
 
-def _download(content: bytes, mimetype: str, filename: str) -> Response:
-    response = Response(content, content_type=mimetype)
+def _download(content: bytes | Iterator[bytes], mimetype: str, filename: str) -> Response:
+    """A file to save; an iterator of bytes is streamed (sent as it is made, within the request's context)."""
+    body = content if isinstance(content, bytes) else stream_with_context(content)
+    response = Response(body, content_type=mimetype)
     response.headers["Content-Disposition"] = content_disposition(filename, "attachment")
     response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -40,10 +45,14 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower() or "report"
 
 
-def _table_download(table: Table, fmt: str, stem: str) -> Response:
+def _table_download(table: Table, fmt: str, stem: str, heading: str) -> Response:
     if fmt == "csv":
-        return _download(exports.table_csv(table), exports.CSV_MIMETYPE, f"{stem}.csv")
-    return _download(exports.tables_xlsx([table]), exports.XLSX_MIMETYPE, f"{stem}.xlsx")
+        return _download(exports.table_csv(table, dialect.chosen()), exports.CSV_MIMETYPE, f"{stem}.csv")
+    return _download(workbook.tables_xlsx([table], heading), exports.XLSX_MIMETYPE, f"{stem}.xlsx")
+
+
+def _unit_heading(report: object) -> str:
+    return str(report.unit["name"])  # type: ignore[attr-defined]
 
 
 @bp.route("/<int:campaign_id>/chart/<kind>.png")
@@ -75,7 +84,8 @@ def campaign_table(campaign_id: int, name: str, fmt: str) -> Response:
     table = report.tables().get(name)
     if table is None:
         abort(404)
-    return _table_download(table, fmt, f"campaign-{found.id}-{name}")
+    heading = workbook.title(found, _("Whole province") if current_user.is_admin else _("Your units"))
+    return _table_download(table, fmt, f"campaign-{found.id}-{name}", heading)
 
 
 @bp.route("/<int:campaign_id>/units/<int:unit_id>/tables/<name>.<any(csv, xlsx):fmt>")
@@ -83,10 +93,12 @@ def campaign_table(campaign_id: int, name: str, fmt: str) -> Response:
 def unit_table(campaign_id: int, unit_id: int, name: str, fmt: str) -> Response:
     found = campaign_or_404(campaign_id)
     unit_or_404(found, unit_id)
-    table = unit_report(found, unit_id).tables().get(name)
+    report = unit_report(found, unit_id)
+    table = report.tables().get(name)
     if table is None:
         abort(404)
-    return _table_download(table, fmt, f"campaign-{found.id}-unit-{unit_id}-{name}")
+    heading = workbook.title(found, _unit_heading(report))
+    return _table_download(table, fmt, f"campaign-{found.id}-unit-{unit_id}-{name}", heading)
 
 
 @bp.route("/<int:campaign_id>/report.xlsx")
@@ -95,7 +107,8 @@ def campaign_workbook(campaign_id: int) -> Response:
     """Every province table in one workbook, one sheet each."""
     found = campaign_or_404(campaign_id)
     tables = list(province_report(found).tables().values())
-    return _download(exports.tables_xlsx(tables), exports.XLSX_MIMETYPE, f"campaign-{found.id}-province.xlsx")
+    content = workbook.tables_xlsx(tables, workbook.title(found, _("Whole province")))
+    return _download(content, exports.XLSX_MIMETYPE, f"campaign-{found.id}-province.xlsx")
 
 
 @bp.route("/<int:campaign_id>/units/<int:unit_id>/report.xlsx")
@@ -104,8 +117,9 @@ def unit_workbook(campaign_id: int, unit_id: int) -> Response:
     """Every table of one unit's report in one workbook, one sheet each."""
     found = campaign_or_404(campaign_id)
     unit_or_404(found, unit_id)
-    tables = list(unit_report(found, unit_id).tables().values())
-    return _download(exports.tables_xlsx(tables), exports.XLSX_MIMETYPE, f"campaign-{found.id}-unit-{unit_id}.xlsx")
+    report = unit_report(found, unit_id)
+    content = workbook.tables_xlsx(list(report.tables().values()), workbook.title(found, _unit_heading(report)))
+    return _download(content, exports.XLSX_MIMETYPE, f"campaign-{found.id}-unit-{unit_id}.xlsx")
 
 
 @bp.route("/<int:campaign_id>/report.pdf")
@@ -132,13 +146,28 @@ def unit_pdf(campaign_id: int, unit_id: int) -> Response:
 @bp.route("/<int:campaign_id>/responses.<any(csv, xlsx, dta):fmt>")
 @admin_required
 def responses(campaign_id: int, fmt: str) -> Response:
-    """Raw anonymized responses, for the province administrator's own analysis (see ``exports``)."""
+    """Raw anonymized responses, for the province administrator's own analysis (see ``exports``).
+
+    CSV and XLSX are streamed: the first bytes leave at once and memory stays bounded at any size. The Stata
+    file is written whole by pandas (analysts' files, a few hundred thousand rows at most).
+    """
     found = campaign_or_404(campaign_id)
-    frame = exports.anonymized_responses(found.id)
     stem = f"campaign-{found.id}-responses"
     if fmt == "csv":
-        return _download(exports.responses_csv(frame), exports.CSV_MIMETYPE, f"{stem}.csv")
+        return _download(exports.responses_csv_chunks(found.id, dialect.chosen()), exports.CSV_MIMETYPE,
+                         f"{stem}.csv")
     if fmt == "xlsx":
-        return _download(exports.responses_xlsx(frame), exports.XLSX_MIMETYPE, f"{stem}.xlsx")
-    return _download(exports.responses_dta(frame), exports.DTA_MIMETYPE, f"{stem}.dta")
+        return _download(exports.responses_xlsx_chunks(found), exports.XLSX_MIMETYPE, f"{stem}.xlsx")
+    frame = exports.anonymized_responses(found.id)
+    return _download(exports.responses_dta(frame, found.id), exports.DTA_MIMETYPE, f"{stem}.dta")
 
+
+@bp.route("/<int:campaign_id>/codebook.<any(csv, xlsx):fmt>")
+@admin_required
+def codebook(campaign_id: int, fmt: str) -> Response:
+    """What each column of the raw responses holds and what each code means, in the active language."""
+    found = campaign_or_404(campaign_id)
+    stem = f"campaign-{found.id}-codebook"
+    if fmt == "csv":
+        return _download(exports.codebook_csv(found, dialect.chosen()), exports.CSV_MIMETYPE, f"{stem}.csv")
+    return _download(exports.codebook_xlsx(found), exports.XLSX_MIMETYPE, f"{stem}.xlsx")

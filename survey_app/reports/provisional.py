@@ -66,7 +66,7 @@ def _mark_downloads(response: Response) -> Response:
     if campaign is None or provisional_note(campaign) is None:
         return response
     response.headers["Content-Disposition"] = content_disposition(marked_filename(name, campaign), "attachment")
-    if name.endswith(".xlsx"):
+    if name.endswith(".xlsx") and not response.is_streamed:  # a streamed workbook says so in its title row
         response.set_data(marked_workbook(response.get_data(), campaign))
     return response
 

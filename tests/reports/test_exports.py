@@ -33,11 +33,13 @@ def test_province_pdf_lists_every_unit(admin: FlaskClient, province: Province) -
 def test_xlsx_table_keeps_numbers_as_numbers(admin: FlaskClient, province: Province) -> None:
     content = admin.get(f"/reports/{province.campaign_id}/tables/sectors.xlsx?lang=en").data
     sheet = openpyxl.load_workbook(io.BytesIO(content)).active
-    header = [cell.value for cell in sheet[1]]
-    one_stop = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == "One-stop shop")
-    assert one_stop[header.index("Satisfaction rate (%)")] == 69.2
-    assert one_stop[header.index("Valid answers to the overall question")] == 10
-    assert one_stop[header.index("Respondents")] == 11  # one answered "not applicable" to the overall question
+    header = [cell.value for cell in sheet[2]]  # row 1 is the title
+    one_stop = next(r for r in sheet.iter_rows(min_row=3) if r[0].value == "One-stop shop")
+    rate = one_stop[header.index("Satisfaction rate (%)")]
+    assert rate.value == 0.692 and rate.number_format == "0.0%"  # Excel shows 69.2%
+    assert one_stop[header.index("Valid answers to the overall question")].value == 10
+    assert one_stop[header.index("Respondents")].value == 11  # one answered "not applicable" to the overall question
+    assert one_stop[header.index("Respondents")].number_format == "#,##0"
 
 
 def raw_csv(admin: FlaskClient, province: Province) -> list[dict[str, str]]:
@@ -57,12 +59,12 @@ def test_raw_responses_are_anonymized(admin: FlaskClient, province: Province) ->
 
 def test_raw_responses_as_xlsx_and_stata(admin: FlaskClient, province: Province) -> None:
     xlsx = admin.get(f"/reports/{province.campaign_id}/responses.xlsx")
-    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.data)).active
-    assert sheet.max_row == 1 + 17
-    dta = admin.get(f"/reports/{province.campaign_id}/responses.dta")
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.data)).worksheets[0]
+    assert sheet.max_row == 2 + 17  # title, header, the responses
+    dta = admin.get(f"/reports/{province.campaign_id}/responses.dta?lang=en")
     assert dta.mimetype == "application/x-stata-dta"
     with pd.io.stata.StataReader(io.BytesIO(dta.data)) as reader:
-        frame = reader.read()
+        frame = reader.read(convert_categoricals=False)
         labels = reader.variable_labels()
     assert len(frame) == 17
     assert UNIT_A_NAME in set(frame["unit_name"])
@@ -76,10 +78,10 @@ def test_workbooks_hold_one_sheet_per_table(admin: FlaskClient, province: Provin
     province_book = openpyxl.load_workbook(io.BytesIO(
         admin.get(f"/reports/{province.campaign_id}/report.xlsx?lang=en").data))
     assert province_book.sheetnames == ["Sectors", "Units", "Areas", "Trend", "Change since last campaign",
-                                        "What to fix first"]
+                                        "What to fix first", "Definitions"]
     unit_book = openpyxl.load_workbook(io.BytesIO(
         admin.get(f"/reports/{province.campaign_id}/units/{province.unit_a}/report.xlsx?lang=en").data))
     assert unit_book.sheetnames == ["Overall satisfaction", "Change since last campaign", "Dimensions", "Questions",
-                                    "Yes-no questions", "Trend", "Comments"]
-    comments = [row[0] for row in unit_book["Comments"].iter_rows(min_row=2, values_only=True)]
+                                    "Yes-no questions", "Trend", "Comments", "Definitions"]
+    comments = [row[0] for row in unit_book["Comments"].iter_rows(min_row=3, values_only=True)]
     assert "Cán bộ nhiệt tình, hướng dẫn rõ ràng." in comments

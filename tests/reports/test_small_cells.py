@@ -59,8 +59,8 @@ def test_csv_and_xlsx_exports_withhold_the_small_unit(admin: FlaskClient, provin
     workbook = openpyxl.load_workbook(io.BytesIO(
         admin.get(f"/reports/{province.campaign_id}/tables/units.xlsx?lang=en").data))
     sheet = workbook.active
-    header = [cell.value for cell in sheet[1]]
-    c_row = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if "Bộc Bố" in r[0])
+    header = [cell.value for cell in sheet[2]]  # under the title row
+    c_row = next(r for r in sheet.iter_rows(min_row=3, values_only=True) if "Bộc Bố" in r[0])
     assert c_row[header.index("Satisfaction rate (%)")] is None
     assert c_row[header.index("Respondents")] is None
     assert c_row[header.index("Note")] == NOT_SHOWN
