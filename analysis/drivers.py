@@ -42,8 +42,6 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
-from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
 
 from .grouping import group_codes
 from .indices import Items, likert_codes, satisfaction_items
@@ -141,6 +139,11 @@ def drivers(
     if refusal:
         return _empty(notes + [refusal], int(np.count_nonzero(complete)))
     patterns = compress(y[complete], x[complete], w[complete], stratum[complete] if strata else None)
+    # statsmodels is imported here, not at the top: it is a tenth of a web worker's memory and seconds of its start,
+    # and only this model needs it.
+    import statsmodels.api as sm
+    from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
+
     design = sm.add_constant(patterns.x, has_constant="add")
     with warnings.catch_warnings():
         warnings.simplefilter("error", PerfectSeparationWarning)
