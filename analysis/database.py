@@ -66,6 +66,8 @@ def raw_columns(url: str | sa.Engine, campaign_id: int | None = None, questionna
     finally:
         if isinstance(url, str):
             engine.dispose()
+    for item_id in (i for i in specs or () if i not in frame):  # an item nobody answered: all missing, as on SQLite
+        frame[item_id] = _objects([None] * len(frame["response_id"]))
     hidden = frame.pop("comment_hidden").astype(bool)
     items = [c for c in frame if c not in LEADING_COLUMNS]
     # Free-text items; without questionnaires, the web layer's default comment item.
