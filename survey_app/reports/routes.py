@@ -7,7 +7,10 @@ route needs a signed-in staff user; what an agency user may open is decided in
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -20,7 +23,7 @@ from .comments import set_hidden
 from .report import METHOD_PROVINCE, METHOD_UNIT, province_report, unit_report
 from .standing import row_badge as standing_row_badge
 from .standing import unit_standing
-from .table import display_rows
+from .table import cached_rows, paged
 from .verdict import METHOD as VERDICT_METHOD
 
 bp = Blueprint("reports", __name__)
@@ -29,7 +32,7 @@ bp = Blueprint("reports", __name__)
 @bp.app_template_global()
 def report_rows(table):  # type: ignore[no-untyped-def]
     """Rows of a report table with their cell texts, small-cell rule applied (see ``table.display_rows``)."""
-    return list(display_rows(table))
+    return cached_rows(table, str(get_locale()))
 
 
 @bp.app_template_global()
@@ -76,8 +79,11 @@ def campaign(campaign_id: int) -> str:
     """The province view (an agency user sees its own units' rows only)."""
     found = campaign_or_404(campaign_id)
     report = province_report(found, visible_unit_ids(), request.args.get("sort"))
+    units, page = paged(report.units, request.args.get("page", type=int))  # thousands of units: 50 a page
+    report = replace(report, units=units)
     chart_kinds = charts.PROVINCE_KINDS if current_user.is_admin else ()
     return render_template("reports/campaign.html", campaign=found, report=report, method=METHOD_PROVINCE,
+                           units_page=page,
                            verdict_method=VERDICT_METHOD,
                            chart_kinds=chart_kinds, chart_alt=charts.alt_text)
 
