@@ -7,6 +7,7 @@ of a 90-day campaign is expected to have at least 30. A unit without a quota is 
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import Counter
 from collections.abc import Sequence
@@ -65,14 +66,14 @@ class Progress:
     days: tuple[DayCount, ...]
     elapsed_share: float
 
-    @property
+    @functools.cached_property
     def totals(self) -> UnitProgress:
         quotas = [u.quota for u in self.units if u.quota is not None]
         expected = [u.expected for u in self.units if u.expected is not None]
         return UnitProgress(0, "", "", sum(quotas) if quotas else None, sum(u.kiosk for u in self.units),
                             sum(u.qr for u in self.units), sum(expected) if expected else None)
 
-    @property
+    @functools.cached_property  # the template asks for it once per day
     def busiest_day(self) -> int:
         return max((d.total for d in self.days), default=0)
 
