@@ -34,3 +34,20 @@ def test_a_page_holds_fifty_rows_and_says_which(count: int, asked: int | None, p
 def test_the_same_table_gives_the_same_page_object() -> None:
     table = _units(80)
     assert paged(table, 2)[0] is paged(table, 2)[0]
+
+
+def test_the_province_page_lists_units_fifty_at_a_time(app, admin, province) -> None:  # type: ignore[no-untyped-def]
+    from survey_app.extensions import db
+    from survey_app.models import Campaign, CampaignUnit, Unit
+
+    with app.app_context():
+        campaign = db.session.get(Campaign, province.campaign_id)
+        for n in range(52):
+            unit = Unit(code=f"X-{n:02d}", name=f"Trường Thêm {n:02d}", sector="education", level="commune")
+            campaign.units.append(CampaignUnit(unit=unit, questionnaire_id="education", service_volume=100))
+        db.session.commit()
+    first = admin.get(f"/reports/{province.campaign_id}/?sort=name&lang=en").get_data(as_text=True)
+    assert "Units 1–50 of 56" in first and "Next page" in first and "Previous page" not in first
+    last = admin.get(f"/reports/{province.campaign_id}/?sort=name&page=2&lang=en").get_data(as_text=True)
+    assert "Units 51–56 of 56" in last and "Previous page" in last and "Next page" not in last
+    assert "Trường Thêm 51" in last and "Trường Thêm 51" not in first
