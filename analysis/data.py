@@ -76,15 +76,17 @@ def _leading(column: str, values: Any) -> Any:
     return pd.Categorical(np.asarray(values, dtype=object))
 
 
-def read_database(url: str | sa.Engine, campaign_id: int | None = None, questionnaires: Any = None) -> pd.DataFrame:
+def read_database(url: str | sa.Engine, campaign_id: int | None = None, questionnaires: Any = None,
+                  after_id: int = 0, upto_id: int | None = None) -> pd.DataFrame:
     """Tidy frame of the responses stored in a database (one campaign, or all with ``campaign_id=None``).
 
     ``url`` is a SQLAlchemy URL or engine. On SQLite with ``questionnaires`` the items are pulled out of the
     JSON inside the database (one multi-path ``json_extract`` per row: about 10 s of CPU for a million
     responses); otherwise the ``answers`` are fetched and parsed in one go. Text items of responses whose
     comment is hidden by moderation (``comment_hidden``) are left out. See :func:`tidy` for the columns.
+    ``after_id`` and ``upto_id`` keep the responses with ``after_id < id <= upto_id`` (the newer ones only).
     """
-    return tidy(raw_columns(url, campaign_id, questionnaires), questionnaires)
+    return tidy(raw_columns(url, campaign_id, questionnaires, after_id, upto_id), questionnaires)
 
 
 def read_csv(path: str | Path | IO[str], questionnaires: Any = None) -> pd.DataFrame:

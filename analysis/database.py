@@ -34,8 +34,8 @@ DEFAULT_COMMENT = "comment"
 _UNIT_COLUMNS = ("unit_code", "unit_name", "sector", "level", "area", "service_volume")
 
 
-def raw_columns(url: str | sa.Engine, campaign_id: int | None = None, questionnaires: Any = None
-                ) -> dict[str, np.ndarray]:
+def raw_columns(url: str | sa.Engine, campaign_id: int | None = None, questionnaires: Any = None,
+                after_id: int = 0, upto_id: int | None = None) -> dict[str, np.ndarray]:
     """Leading columns and stored values per item of the responses in a database, as object arrays.
 
     Parameters
@@ -47,6 +47,9 @@ def raw_columns(url: str | sa.Engine, campaign_id: int | None = None, questionna
     questionnaires : optional
         Item types (see :func:`analysis.answers.item_specs`); needed for the fast SQLite path, and to know
         which items are free text when hiding moderated comments.
+    after_id, upto_id : int, optional
+        Only the responses whose id is larger than ``after_id`` and at most ``upto_id``: a reader that holds the
+        earlier responses already fetches the newer ones alone.
 
     Returns
     -------
@@ -60,12 +63,14 @@ def raw_columns(url: str | sa.Engine, campaign_id: int | None = None, questionna
         with engine.connect() as connection:
             units = _unit_attributes(connection, campaign_id)
             if specs is not None and engine.dialect.name == "sqlite":
-                frame = _extracted(connection, campaign_id, specs)
+                frame = _extracted(connection, (campaign_id, after_id, upto_id), specs)
             else:
-                frame = _expanded(connection, campaign_id)
+                frame = _expanded(connection, (campaign_id, after_id, upto_id))
     finally:
         if isinstance(url, str):
             engine.dispose()
+    for item_id in (i for i in specs or () if i not in frame):  # an item nobody answered: all missing, as on SQLite
+        frame[item_id] = _objects([None] * len(frame["response_id"]))
     hidden = frame.pop("comment_hidden").astype(bool)
     items = [c for c in frame if c not in LEADING_COLUMNS]
     # Free-text items; without questionnaires, the web layer's default comment item.
@@ -110,9 +115,13 @@ def _unit_attributes(connection: sa.Connection, campaign_id: int | None) -> pd.D
         {"campaign_id": "int64", "unit_id": "int64"})
 
 
-def _fetch(connection: sa.Connection, extra: Sequence[sa.ColumnElement[Any]], campaign_id: int | None
-           ) -> dict[str, np.ndarray]:
+#: Which responses to read: (campaign id or None, largest id not wanted, largest id wanted or None).
+Span = tuple[int | None, int, int | None]
+
+
+def _fetch(connection: sa.Connection, extra: Sequence[sa.ColumnElement[Any]], span: Span) -> dict[str, np.ndarray]:
     """Run the responses query with the ``extra`` columns; columns as object arrays."""
+    campaign_id, after_id, upto_id = span
     r = schema.responses
     query = sa.select(
         r.c.id.label("response_id"), r.c.campaign_id, r.c.unit_id, r.c.questionnaire_id, r.c.questionnaire_version,
@@ -121,6 +130,10 @@ def _fetch(connection: sa.Connection, extra: Sequence[sa.ColumnElement[Any]], ca
     ).order_by(r.c.id)
     if campaign_id is not None:
         query = query.where(r.c.campaign_id == campaign_id)
+    if after_id:
+        query = query.where(r.c.id > after_id)
+    if upto_id is not None:
+        query = query.where(r.c.id <= upto_id)
     result = connection.execute(query)
     names = list(result.keys())
     with _paused_gc():
@@ -137,8 +150,7 @@ def _objects(values: Sequence[Any]) -> np.ndarray:
     return np.fromiter(values, dtype=object, count=len(values))
 
 
-def _extracted(connection: sa.Connection, campaign_id: int | None, specs: Mapping[str, ItemSpec]
-               ) -> dict[str, np.ndarray]:
+def _extracted(connection: sa.Connection, span: Span, specs: Mapping[str, ItemSpec]) -> dict[str, np.ndarray]:
     """SQLite: every scalar item in one multi-path ``json_extract`` (a JSON array per row), multi items apart."""
     bad = [i for i in specs if '"' in i or "\\" in i]
     if bad:
@@ -150,7 +162,7 @@ def _extracted(connection: sa.Connection, campaign_id: int | None, specs: Mappin
     extra = [sa.func.json_extract(sa.type_coerce(answers, sa.Text), *paths).label("packed")] if scalar else []
     extra += [sa.func.json_extract(sa.type_coerce(answers, sa.Text), sa.literal(f'$."{i}"')).label(f"multi {i}")
               for i in multi]
-    frame = _fetch(connection, extra, campaign_id)
+    frame = _fetch(connection, extra, span)
     if scalar:
         with _paused_gc():
             packed = frame.pop("packed")
@@ -166,10 +178,10 @@ def _extracted(connection: sa.Connection, campaign_id: int | None, specs: Mappin
     return {k: frame[k] for k in [*frame.keys() - set(specs), *specs] if k in frame}
 
 
-def _expanded(connection: sa.Connection, campaign_id: int | None) -> dict[str, np.ndarray]:
+def _expanded(connection: sa.Connection, span: Span) -> dict[str, np.ndarray]:
     """Any database: fetch the ``answers`` (JSON texts, or mappings where the driver decodes JSON) and parse
     the texts all at once."""
-    frame = _fetch(connection, [sa.type_coerce(schema.responses.c.answers, sa.Text).label("answers")], campaign_id)
+    frame = _fetch(connection, [sa.type_coerce(schema.responses.c.answers, sa.Text).label("answers")], span)
     with _paused_gc():
         stored = frame.pop("answers")
         texts = [t for t in stored if isinstance(t, str)]

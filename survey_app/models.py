@@ -21,6 +21,7 @@ from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from . import revision
 from .extensions import db
 
 SECTORS = ("one_stop", "health", "education")
@@ -108,6 +109,10 @@ class Campaign(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     #: The province's day the results were made public at /results/<id> (``None``: not public).
     published_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    #: Raised by the database with every change that alters a report, and the number of responses ever stored:
+    #: what each worker compares with its cached reports (see :mod:`survey_app.revision`; never set by hand).
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    responses_received: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     units: Mapped[list[CampaignUnit]] = relationship(back_populates="campaign", cascade="all, delete-orphan")
 
     def accepts_on(self, day: date) -> bool:
@@ -190,7 +195,9 @@ class Response(db.Model):
     __tablename__ = "responses"
     # The raw-responses export reads a campaign by day and unit (reports/stream.py): this index hands the rows
     # over in that order as they are read, with no sort of the whole campaign before the first byte.
-    __table_args__ = (Index("ix_responses_campaign_day_unit", "campaign_id", "submitted_on", "unit_id"),)
+    #: The reports read a campaign's responses after the largest id they hold (and the largest id itself).
+    __table_args__ = (Index("ix_responses_campaign_day_unit", "campaign_id", "submitted_on", "unit_id"),
+                      Index("ix_responses_campaign_id_id", "campaign_id", "id"))
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
@@ -299,3 +306,6 @@ class AlertNotice(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(120), unique=True)
     sent_on: Mapped[date] = mapped_column(Date)
+
+
+revision.install(db.metadata)  # the triggers that keep Campaign.revision and responses_received

@@ -32,7 +32,7 @@ from analysis.margins import SUM_TOLERANCE
 from ..auth.access import admin_required
 from ..models import Campaign
 from ..questionnaire_registry import registry
-from ..reports.census import load_margins, margins_path, save_margins
+from ..reports.census import clear_margins, load_margins, save_margins
 from .routes import bp, campaign_or_404
 
 SUFFIXES = (".yaml", ".yml", ".json", ".csv")
@@ -155,6 +155,6 @@ def campaign_margins(campaign_id: int) -> str | WerkzeugResponse:
 def campaign_margins_clear(campaign_id: int) -> WerkzeugResponse:
     """Go back to design weights (the reports say so)."""
     campaign = campaign_or_404(campaign_id)
-    margins_path(campaign.id).unlink(missing_ok=True)
+    clear_margins(campaign.id)
     flash(_("The census shares are removed: the reports are weighted by units' volumes only."), "info")
     return redirect(url_for("admin.campaign_margins", campaign_id=campaign.id))

@@ -7,16 +7,23 @@ of a 90-day campaign is expected to have at least 30. A unit without a quota is 
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import Select, func, select
 
 from ..extensions import db
 from ..models import Campaign, CampaignUnit, Response
+from ..reports.mirror import current_state
+from ..revision import CampaignState
+
+EXTENSION_KEY = "progress_counts"
 
 
 @dataclass(frozen=True)
@@ -59,14 +66,14 @@ class Progress:
     days: tuple[DayCount, ...]
     elapsed_share: float
 
-    @property
+    @functools.cached_property
     def totals(self) -> UnitProgress:
         quotas = [u.quota for u in self.units if u.quota is not None]
         expected = [u.expected for u in self.units if u.expected is not None]
         return UnitProgress(0, "", "", sum(quotas) if quotas else None, sum(u.kiosk for u in self.units),
                             sum(u.qr for u in self.units), sum(expected) if expected else None)
 
-    @property
+    @functools.cached_property  # the template asks for it once per day
     def busiest_day(self) -> int:
         return max((d.total for d in self.days), default=0)
 
@@ -78,17 +85,68 @@ def elapsed_share(campaign: Campaign, today: date) -> float:
     return min(max(begun, 0), total) / total
 
 
+@dataclass(frozen=True)
+class Counts:
+    """Responses of a campaign per (unit, channel) and per (unit, day, channel), as of ``state``."""
+
+    state: CampaignState
+    by_unit: Counter[tuple[int, str]]
+    by_day: Counter[tuple[int, date, str]]
+    per_day: Counter[tuple[date, str]]  # every unit together
+
+
+def campaign_counts(campaign_id: int) -> Counts:
+    """The campaign's counts, kept per worker and brought up to date with the newer responses only.
+
+    The same rule as the reports' mirror (:mod:`survey_app.reports.mirror`): the responses after the last id
+    counted are added if their number is the rise of ``responses_received``; any other change (a new revision:
+    a response deleted…) counts again, in SQL (``GROUP BY``), never row by row in Python.
+    """
+    state = current_state(campaign_id)
+    held: dict[int, Counts] = current_app.extensions.setdefault(EXTENSION_KEY, {})
+    counts = held.get(campaign_id)
+    if counts is not None and counts.state == state:
+        return counts
+    if (counts is not None and counts.state.revision == state.revision and state.received > counts.state.received
+            and state.last_id > counts.state.last_id):
+        rows = db.session.execute(_grouped(campaign_id).where(Response.id > counts.state.last_id,
+                                                              Response.id <= state.last_id)).all()
+        if sum(n for *_, n in rows) == state.received - counts.state.received:
+            held[campaign_id] = _counted(state, rows, counts)
+            return held[campaign_id]
+    rows = db.session.execute(_grouped(campaign_id).where(Response.id <= state.last_id)).all()
+    held[campaign_id] = _counted(state, rows)
+    return held[campaign_id]
+
+
+def _grouped(campaign_id: int) -> Select[tuple[int, str, date, int]]:
+    return (select(Response.unit_id, Response.channel, Response.submitted_on, func.count())
+            .where(Response.campaign_id == campaign_id)
+            .group_by(Response.unit_id, Response.channel, Response.submitted_on))
+
+
+def _counted(state: CampaignState, rows: Sequence[Any], base: Counts | None = None) -> Counts:
+    by_unit: Counter[tuple[int, str]] = Counter(base.by_unit if base else ())
+    by_day: Counter[tuple[int, date, str]] = Counter(base.by_day if base else ())
+    per_day: Counter[tuple[date, str]] = Counter(base.per_day if base else ())
+    for unit_id, channel, submitted_on, number in rows:
+        by_unit[unit_id, channel] += number
+        by_day[unit_id, submitted_on, channel] += number
+        per_day[submitted_on, channel] += number
+    return Counts(state, by_unit, by_day, per_day)
+
+
 def campaign_progress(campaign: Campaign, links: Sequence[CampaignUnit], today: date) -> Progress:
     """Figures for the given units of the campaign (the ones the viewer may see); days are the stored local days."""
-    rows = db.session.execute(
-        select(Response.unit_id, Response.channel, Response.submitted_on)
-        .where(Response.campaign_id == campaign.id, Response.unit_id.in_([link.unit_id for link in links]))
-    ).all()
-    by_unit: Counter[tuple[int, str]] = Counter()
-    by_day: Counter[tuple[date, str]] = Counter()
-    for unit_id, channel, submitted_on in rows:
-        by_unit[unit_id, channel] += 1
-        by_day[submitted_on, channel] += 1
+    counts = campaign_counts(campaign.id)
+    wanted = {link.unit_id for link in links}
+    by_unit = counts.by_unit
+    by_day = counts.per_day
+    if not wanted >= {unit_id for unit_id, _channel in by_unit}:  # an agency: its own units' days only
+        by_day = Counter()
+        for (unit_id, day, channel), number in counts.by_day.items():
+            if unit_id in wanted:
+                by_day[day, channel] += number
     share = elapsed_share(campaign, today)
     units = tuple(
         UnitProgress(link.unit_id, link.unit.code, link.unit.name, link.quota, by_unit[link.unit_id, "kiosk"],

@@ -42,6 +42,9 @@ def level_label(level: str) -> str:
 def visible_links(campaign: Campaign) -> list[CampaignUnit]:
     """The campaign's units the current user may see, by unit name."""
     allowed = visible_unit_ids()
+    # The units in one query, not one per link (a campaign may have hundreds of units).
+    db.session.scalars(select(Unit).join(CampaignUnit, CampaignUnit.unit_id == Unit.id)
+                       .where(CampaignUnit.campaign_id == campaign.id)).all()
     links = [link for link in campaign.units if allowed is None or link.unit_id in allowed]
     return sorted_by(links, lambda link: link.unit.name)
 

@@ -1,10 +1,12 @@
 """An in-memory least-recently-used cache for report frames, tables and chart images.
 
-Building a report reads every response of a campaign and draws matplotlib figures, which takes a noticeable
-fraction of a second; the same report is opened many times between two new responses. Every key therefore ends
-with the campaign's :func:`fingerprint` (number of responses, largest response id, service volumes), so a new
-response or a changed volume makes every older entry unreachable and it ages out: nothing needs explicit
-invalidation. Each worker process keeps its own cache; a restart simply empties it.
+Building a report's tables and drawing its charts takes a noticeable fraction of a second; the same report is
+opened many times between two new responses. Every key therefore holds the campaign's :func:`fingerprint` (its
+revision, responses received and largest response id, kept by the database: see :mod:`survey_app.revision`), so
+a new response or any change that alters a report makes every older entry unreachable and it ages out: nothing
+needs explicit invalidation, and every worker of every server sees the same fingerprint. Each worker process
+keeps its own cache; a restart simply empties it. The responses themselves are kept apart, one frame per
+campaign brought up to date with the newer responses only (:mod:`survey_app.reports.mirror`).
 """
 
 from __future__ import annotations
@@ -15,10 +17,9 @@ from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 from flask import current_app
-from sqlalchemy import func, select
 
-from ..extensions import db
-from ..models import CampaignUnit, Response
+from ..revision import CampaignState
+from .mirror import current_state
 
 EXTENSION_KEY = "reports_cache"
 DEFAULT_SIZE = 256
@@ -68,17 +69,9 @@ def report_cache() -> LRUCache:
     return cache
 
 
-def fingerprint(campaign_id: int) -> tuple[int, int, int]:
-    """What changes whenever a campaign's report would: response count, largest response id, volumes.
+def fingerprint(campaign_id: int) -> CampaignState:
+    """What changes whenever a campaign's report would: revision, responses received, largest response id.
 
-    Response ids only grow, so (count, max id) changes with every new response and with every deletion; the
-    hash of (unit, service volume) pairs changes when the province corrects a volume, which changes weights.
+    One indexed query; the triggers of :mod:`survey_app.revision` raise the first two with every change.
     """
-    count, largest = db.session.execute(
-        select(func.count(Response.id), func.max(Response.id)).where(Response.campaign_id == campaign_id)
-    ).one()
-    volumes = db.session.execute(
-        select(CampaignUnit.unit_id, CampaignUnit.service_volume)
-        .where(CampaignUnit.campaign_id == campaign_id).order_by(CampaignUnit.unit_id)
-    ).all()
-    return int(count or 0), int(largest or 0), hash(tuple(tuple(row) for row in volumes))
+    return current_state(campaign_id)

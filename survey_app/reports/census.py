@@ -20,6 +20,8 @@ from flask.cli import with_appcontext
 
 from analysis.margins import check_margins, read_margins
 
+from ..revision import bump
+
 
 @dataclass(frozen=True)
 class CensusMargins:
@@ -51,7 +53,22 @@ def save_margins(campaign_id: int, margins: dict[str, dict[str, float]], source:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({"margins": checked, "source": source.strip()}, ensure_ascii=False, indent=1),
                     encoding="utf-8")
+    _revised(campaign_id)
     return path
+
+
+def clear_margins(campaign_id: int) -> None:
+    """Go back to design weights for the campaign."""
+    margins_path(campaign_id).unlink(missing_ok=True)
+    _revised(campaign_id)
+
+
+def _revised(campaign_id: int) -> None:
+    """Tell every worker that the campaign's weights changed: the file is not in the database it watches."""
+    from ..extensions import db
+
+    bump(db.session.connection(), campaign_id)
+    db.session.commit()
 
 
 @click.group("margins")
@@ -83,5 +100,5 @@ def set_command(campaign_id: int, path: Path, source: str) -> None:
 @with_appcontext
 def clear_command(campaign_id: int) -> None:
     """Go back to design weights for CAMPAIGN_ID."""
-    margins_path(campaign_id).unlink(missing_ok=True)
+    clear_margins(campaign_id)
     click.echo(f"Campaign {campaign_id} is design-weighted again.")

@@ -2,13 +2,16 @@
 
 The figures are drawn from the very tables the page shows (rows withheld for too few respondents are left out
 before drawing, so no bar of a small group exists), with labels translated in the reader's language. A PNG is
-cached under (campaign, unit or province, kind, locale, campaign fingerprint); the fingerprint changes with
-every new response (see :mod:`survey_app.reports.cache`), so a chart is redrawn exactly when its data changed.
+cached by content: under (kind, locale, sort, digest of the table it is drawn from). The tables themselves are
+cached until the campaign's data change (see :mod:`survey_app.reports.cache`); a new response that leaves a
+chart's figures as they were (an answer in another unit, or one that moves no rounded figure) serves the same
+image without drawing it again.
 Each chart is shown above its table, which is its text alternative.
 """
 
 from __future__ import annotations
 
+import hashlib
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -21,8 +24,7 @@ from questionnaires.model import LIKERT_LABELS
 
 from .. import formats
 from ..models import Campaign
-from .cache import fingerprint, report_cache
-from .dataset import earlier_campaigns
+from .cache import report_cache
 from .report import province_report, unit_report
 from .standing import official_keys
 from .table import SECTORS, Table, hidden
@@ -63,21 +65,22 @@ def province_chart(campaign: Campaign, kind: str, sort: str | None = None) -> by
     """PNG of one province chart (cached; see the module docstring); ``sort`` orders the units chart as the
     table beside it (``?sort=`` of the page)."""
     sort = sort if sort and sort.lstrip("-") in UNIT_SORTS else None  # no cache entry per made-up value
-    key = ("chart", campaign.id, "province", kind, sort, str(get_locale()), _data_key(campaign, kind))
+    table = province_report(campaign, sort=sort).tables()[kind]
+    key = ("chart", "province", kind, sort, str(get_locale()), content_digest(table))
     return report_cache().get_or_build(key, lambda: _png(_province_figure(campaign, kind, sort)))
 
 
 def unit_chart(campaign: Campaign, unit_id: int, kind: str) -> bytes:
     """PNG of one unit chart (cached; see the module docstring)."""
-    key = ("chart", campaign.id, unit_id, kind, str(get_locale()), _data_key(campaign, kind))
+    table = unit_report(campaign, unit_id).tables()[kind]
+    key = ("chart", "unit", kind, str(get_locale()), content_digest(table))
     return report_cache().get_or_build(key, lambda: _png(_unit_figure(campaign, unit_id, kind)))
 
 
-def _data_key(campaign: Campaign, kind: str) -> tuple[object, ...]:
-    """The fingerprints the chart depends on: every earlier campaign's too for a trend."""
-    if kind == "trend":
-        return tuple(fingerprint(c.id) for c in earlier_campaigns(campaign))
-    return (fingerprint(campaign.id),)
+def content_digest(table: Table) -> str:
+    """A digest of everything a chart is drawn from: the table's title and its drawable rows."""
+    text = drawable(table).to_csv(index=False)
+    return hashlib.sha256(f"{table.name}\n{table.title}\n{text}".encode()).hexdigest()
 
 
 def _png(figure: Figure) -> bytes:

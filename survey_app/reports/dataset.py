@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 from sqlalchemy import select
 
-from analysis import design_weights, rake, read_database
+from analysis import design_weights, rake
 from analysis.margins import with_not_stated
 from analysis.strata import design_strata
 
@@ -27,8 +27,10 @@ from ..collation import sort_key
 from ..extensions import db
 from ..models import Campaign, CampaignUnit, Unit
 from ..questionnaire_registry import registry
+from ..revision import CampaignState
 from .cache import fingerprint, report_cache
 from .census import CensusMargins, load_margins, margins_path
+from .mirror import mirrored
 
 WEIGHT = "weight"
 DESIGN_WEIGHT = "design_weight"
@@ -47,7 +49,7 @@ class CampaignData:
     campaign_id: int
     frame: pd.DataFrame
     units: pd.DataFrame
-    key: tuple[int, int, int]
+    key: CampaignState
     volume_notes: Mapping[int, str] = field(default_factory=dict)
     #: The columns the weight was raked on (empty: design weights only), the census source and the share of
     #: respondents without a value per variable (their "not stated" category, see analysis.margins).
@@ -67,16 +69,19 @@ class CampaignData:
 
 
 def campaign_data(campaign_id: int) -> CampaignData:
-    """The campaign's data, cached until a response arrives or a service volume changes."""
+    """The campaign's data, cached until a response arrives or anything that alters a report changes.
+
+    The responses come from the worker's mirror of the campaign, which reads only the newer ones when it can.
+    """
     key = fingerprint(campaign_id)
     path = margins_path(campaign_id)
     stamp = path.stat().st_mtime_ns if path.is_file() else 0
     return report_cache().get_or_build(("data", campaign_id, key, stamp), lambda: _load(campaign_id, key))
 
 
-def _load(campaign_id: int, key: tuple[int, int, int]) -> CampaignData:
+def _load(campaign_id: int, key: CampaignState) -> CampaignData:
     units = campaign_units(campaign_id)
-    frame = read_database(db.engine, campaign_id, registry())
+    frame = mirrored(campaign_id, key).frame
     notes: dict[int, str] = {}
     if len(frame):
         frame = frame.copy()

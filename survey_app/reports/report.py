@@ -6,7 +6,7 @@ wrapped in a :class:`~survey_app.reports.table.Table` that says how to show it.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
@@ -16,8 +16,9 @@ from .. import formats
 from ..models import Campaign
 from ..questionnaire_registry import registry
 from . import findings, tables
+from .cache import fingerprint, report_cache
 from .comments import Comment, unit_comments
-from .dataset import campaign_data
+from .dataset import campaign_data, earlier_campaigns
 from .table import Column, Table
 from .unit_tables import dimension_table, item_table, share_table
 
@@ -79,9 +80,27 @@ class UnitReport:
                      pd.DataFrame({"comment": pd.Series(visible, dtype="string")}))
 
 
+def data_key(campaign: Campaign) -> tuple[object, ...]:
+    """What a report of the campaign depends on: its state and that of every earlier campaign (trend, change).
+
+    A few indexed queries; the cached tables of a report are reused as long as it is the same.
+    """
+    return tuple((c.id, fingerprint(c.id)) for c in earlier_campaigns(campaign))
+
+
 def province_report(campaign: Campaign, unit_ids: Iterable[int] | None = None,
                     sort: str | None = None) -> ProvinceReport:
-    """The province view; ``unit_ids`` (an agency's units) narrows it to those units' own rows, without rank."""
+    """The province view; ``unit_ids`` (an agency's units) narrows it to those units' own rows, without rank.
+
+    Cached until the data of this campaign or an earlier one changes (see :mod:`survey_app.reports.cache`).
+    """
+    wanted = tuple(sorted(unit_ids)) if unit_ids is not None else None
+    key = ("province report", campaign.id, wanted, sort, data_key(campaign))
+    built = report_cache().get_or_build(key, lambda: _province_report(campaign, wanted, sort))
+    return replace(built, campaign=campaign)  # the tables are shared; the campaign is this request's
+
+
+def _province_report(campaign: Campaign, unit_ids: Iterable[int] | None, sort: str | None) -> ProvinceReport:
     data = campaign_data(campaign.id)
     grouped = bool((data.units["area"] != "").any())  # no area column for a campaign whose units have none
     columns = [Column("name", _l("Unit"), "unit", True), Column("sector", _l("Sector"), "sector", True),
@@ -105,7 +124,18 @@ def province_report(campaign: Campaign, unit_ids: Iterable[int] | None = None,
 
 
 def unit_report(campaign: Campaign, unit_id: int, include_hidden: bool = False) -> UnitReport:
-    """The unit view; ``include_hidden`` lists moderated comments too (for the province administrator)."""
+    """The unit view; ``include_hidden`` lists moderated comments too (for the province administrator).
+
+    The tables are cached as the province's (:func:`province_report`); the comments are read each time.
+    """
+    key = ("unit report", campaign.id, unit_id, data_key(campaign))
+    built = report_cache().get_or_build(key, lambda: _unit_report(campaign, unit_id))
+    comments = unit_comments(campaign.id, unit_id, str(built.unit["questionnaire_id"]), built.respondents,
+                             include_hidden)
+    return replace(built, campaign=campaign, comments=comments)
+
+
+def _unit_report(campaign: Campaign, unit_id: int) -> UnitReport:
     data = campaign_data(campaign.id)
     unit = data.unit(unit_id).to_dict()
     form = registry().get(str(unit["questionnaire_id"]))
@@ -113,8 +143,7 @@ def unit_report(campaign: Campaign, unit_id: int, include_hidden: bool = False) 
     summary = Table("summary", _l("Overall satisfaction"), RATE_COLUMNS, tables.unit_rates(data, [unit_id]))
     trend = Table("trend", _l("Trend"), (Column("campaign", _l("Campaign")), *RATE_COLUMNS),
                   tables.unit_trend(campaign, unit_id))
-    comments = unit_comments(campaign.id, unit_id, str(unit["questionnaire_id"]), respondents, include_hidden)
     return UnitReport(campaign, unit, respondents, summary, dimension_table(data, unit_id, form),
-                      item_table(data, unit_id, form), share_table(data, unit_id, form), trend, comments,
+                      item_table(data, unit_id, form), share_table(data, unit_id, form), trend, [],
                       findings.unit_change_table(campaign, unit_id))
 

@@ -7,20 +7,28 @@ route needs a signed-in staff user; what an agency user may open is decided in
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Any
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from ..auth.access import admin_required, staff_required, visible_unit_ids
+from ..extensions import db
+from ..models import Campaign, Level
 from ..questionnaire_registry import registry
 from . import charts, verdict
 from .access import campaign_or_404, unit_or_404, visible_campaigns
+from .cache import report_cache
 from .comments import set_hidden
-from .report import METHOD_PROVINCE, METHOD_UNIT, province_report, unit_report
+from .report import METHOD_PROVINCE, METHOD_UNIT, data_key, province_report, unit_report
 from .standing import row_badge as standing_row_badge
 from .standing import unit_standing
-from .table import display_rows
+from .table import cached_rows, paged
 from .verdict import METHOD as VERDICT_METHOD
 
 bp = Blueprint("reports", __name__)
@@ -29,7 +37,7 @@ bp = Blueprint("reports", __name__)
 @bp.app_template_global()
 def report_rows(table):  # type: ignore[no-untyped-def]
     """Rows of a report table with their cell texts, small-cell rule applied (see ``table.display_rows``)."""
-    return list(display_rows(table))
+    return cached_rows(table, str(get_locale()))
 
 
 @bp.app_template_global()
@@ -76,8 +84,11 @@ def campaign(campaign_id: int) -> str:
     """The province view (an agency user sees its own units' rows only)."""
     found = campaign_or_404(campaign_id)
     report = province_report(found, visible_unit_ids(), request.args.get("sort"))
+    units, page = paged(report.units, request.args.get("page", type=int))  # thousands of units: 50 a page
+    report = replace(report, units=units)
     chart_kinds = charts.PROVINCE_KINDS if current_user.is_admin else ()
     return render_template("reports/campaign.html", campaign=found, report=report, method=METHOD_PROVINCE,
+                           units_page=page,
                            verdict_method=VERDICT_METHOD,
                            chart_kinds=chart_kinds, chart_alt=charts.alt_text)
 
@@ -90,8 +101,16 @@ def unit(campaign_id: int, unit_id: int) -> str:
     report = unit_report(found, unit_id, include_hidden=current_user.is_admin)
     form = registry().get(str(report.unit["questionnaire_id"]))
     return render_template("reports/unit.html", campaign=found, report=report, form=form, method=METHOD_UNIT,
-                           standing=unit_standing(found, unit_id), verdict_method=VERDICT_METHOD,
+                           standing=cached_standing(found, unit_id), verdict_method=VERDICT_METHOD,
                            chart_kinds=charts.UNIT_KINDS, chart_alt=charts.alt_text)
+
+
+def cached_standing(campaign: Campaign, unit_id: int) -> Any:
+    """:func:`unit_standing`, kept until the data, the language or the levels' names change (its sentences
+    name the level)."""
+    levels = tuple(db.session.execute(select(Level.code, Level.name).order_by(Level.code)).all())
+    key = ("standing", campaign.id, unit_id, str(get_locale()), levels, data_key(campaign))
+    return report_cache().get_or_build(key, lambda: unit_standing(campaign, unit_id))
 
 
 @bp.route("/<int:campaign_id>/units/<int:unit_id>/comments/<int:response_id>", methods=["POST"])

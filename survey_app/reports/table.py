@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -110,6 +110,48 @@ def _verdict_cell(row: Mapping[str, Any]) -> str:
 
     standing = row_standing(row)
     return short(standing) if standing is not None else ""
+
+
+#: Rows of a long table shown on one page (a ministry may have thousands of units).
+PAGE_ROWS = 50
+
+
+@dataclass(frozen=True)
+class Page:
+    """Which rows of a long table a page shows: ``first``..``last`` (1-based) of ``total``, page ``number`` of
+    ``count``."""
+
+    number: int
+    count: int
+    first: int
+    last: int
+    total: int
+
+
+def paged(table: Table, number: int | None, size: int = PAGE_ROWS) -> tuple[Table, Page]:
+    """One page of the table's rows (a page number out of range gives the nearest page).
+
+    The pages are kept on the table, so a cached table gives the same page objects, and their cell texts
+    (:func:`cached_rows`) are worked out once.
+    """
+    total = len(table.frame)
+    count = max(1, -(-total // size))
+    number = min(max(number or 1, 1), count)
+    pages = table.__dict__.setdefault("_pages", {})  # frozen dataclass: a memo beside its fields
+    if (number, size) not in pages:
+        start = (number - 1) * size
+        part = replace(table, frame=table.frame.iloc[start:start + size].reset_index(drop=True))
+        pages[number, size] = (part, Page(number, count, min(start + 1, total), min(start + size, total), total))
+    return pages[number, size]  # type: ignore[no-any-return]
+
+
+def cached_rows(table: Table, locale: str) -> list[tuple[Mapping[str, Any], list[str]]]:
+    """:func:`display_rows` as a list, kept on the table per locale: a cached report's cell texts (babel's
+    number formatting of hundreds of rows) are worked out once, not on every view."""
+    memo = table.__dict__.setdefault("_rows", {})
+    if locale not in memo:
+        memo[locale] = list(display_rows(table))
+    return memo[locale]  # type: ignore[no-any-return]
 
 
 def display_rows(table: Table) -> Iterator[tuple[Mapping[str, Any], list[str]]]:

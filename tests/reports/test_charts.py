@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -62,3 +63,25 @@ def test_lru_cache_forgets_the_least_recently_used_entry() -> None:
     assert cache.get_or_build("a", lambda: -1) == 1
     assert cache.get_or_build("b", lambda: -2) == -2
     assert len(cache) == 2
+
+
+def test_a_chart_whose_figures_did_not_change_is_not_drawn_again(app: Flask, admin: FlaskClient, province: Province,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Charts are cached by content: an answer in unit A leaves unit B's item chart as it was."""
+    from survey_app.reports import charts
+
+    drawn: list[str] = []
+    real = charts._png
+    monkeypatch.setattr(charts, "_png", lambda figure: drawn.append("png") or real(figure))
+    url = f"/reports/{province.campaign_id}/units/{province.unit_b}/chart/items.png"
+    first = admin.get(url).data
+    assert drawn == ["png"]
+    with app.app_context():
+        add_responses(province.campaign_id, db.session.get(Unit, province.unit_a), "one_stop", (1, 1))
+        db.session.commit()
+    assert admin.get(url).data == first
+    assert drawn == ["png"]  # same figures: served from the cache
+    with app.app_context():
+        add_responses(province.campaign_id, db.session.get(Unit, province.unit_b), "health", (1, 1))
+        db.session.commit()
+    assert admin.get(url).data != first and drawn == ["png", "png"]

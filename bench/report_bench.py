@@ -1,0 +1,286 @@
+"""Report pages while answers stream in, at 10 000 and at 1 M responses, on SQLite and PostgreSQL (prints figures).
+
+Run: ``PYTHONPATH=. python3 bench/report_bench.py [--rows 1000000] [--small 10000] [--units 300] [--repeat 20]
+[--backends sqlite,postgresql]`` or ``--quick`` (100 000 and 10 000 rows, 5 repeats). For each backend and size it
+builds its own open campaign (units, volumes and answers drawn by :func:`analysis.simulation.simulate_survey` from
+the shipped questionnaires, bulk-inserted: ``COPY`` on PostgreSQL, one ``executemany`` on SQLite), then prints,
+in process through the Flask test client signed in as the province administrator:
+
+* the province report, a unit report and the progress page: cold (first view after start), warm (median of
+  ``--repeat`` views), and right after one new response (each of ``--repeat`` rounds stores one response through
+  the kiosk's own insert, then opens the page; median);
+* a submission's latency (median of ``--repeat``) alone, and while another process rebuilds the province report
+  again and again (a second worker on the same database whose cache is emptied before each view);
+* ``read_database`` of the whole campaign: seconds and the peak memory of a fresh process doing only that.
+
+The streaming exports (time to first byte, worker memory) are measured by the exports' own benchmark.
+Bars (issue 15): right after a new response each page within 1.5× of the same page at 10 000 responses and
+under 300 ms; warm under 100 ms; a submission no more than 10 % slower while reports rebuild; read_database of
+1 M responses under 3 s. Runs with the code on ``PYTHONPATH`` — point it at another checkout to measure before/after.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.append(str(ROOT))  # for tests.postgres; the code measured is the one on PYTHONPATH
+PAGES = ("province", "unit", "progress")
+
+
+def build(url: str, rows: int, units: int, instance: Path) -> dict[str, Any]:
+    """A database at ``url`` with one open campaign of ``rows`` responses over ``units`` units; an admin."""
+    import sqlalchemy as sa
+
+    from analysis.simulation import answers_json, simulate_survey
+    from survey_app import create_app
+    from survey_app.extensions import db
+    from survey_app.models import Campaign, CampaignUnit, Unit, User
+    from survey_app.questionnaire_registry import registry
+
+    app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False})
+    app.instance_path = str(instance)
+    with app.app_context():
+        db.create_all()
+        forms = {form.sector: form for form in registry().values() if form.id in ("one_stop", "health", "education")}
+        survey = simulate_survey(rows, units, np.random.default_rng(15), questionnaires=forms)
+        today = date.today()
+        campaign = Campaign(name="Bench", starts_on=date(today.year, 1, 1), ends_on=date(today.year, 12, 31),
+                            status="open")
+        db.session.add(campaign)
+        for unit in survey.units.itertuples():
+            found = Unit(id=int(unit.id), code=unit.code, name=unit.name, sector=unit.sector, level=unit.level,
+                         area=unit.area)
+            campaign.units.append(CampaignUnit(unit=found, questionnaire_id=unit.questionnaire_id,
+                                               service_volume=int(unit.service_volume), quota=4000, area=unit.area))
+        admin = User(email="admin@bench.example", role="province_admin", name="admin")
+        admin.set_password("bench-password")
+        db.session.add(admin)
+        db.session.commit()
+        frame = survey.responses
+        item_ids = list(dict.fromkeys(i.id for q in forms.values() for i in q.items))
+        days = (frame["submitted_on"].dt.strftime(f"{today.year}-%m-%d")).tolist()
+        table = list(zip(frame["response_id"].tolist(), [campaign.id] * rows, frame["unit_id"].tolist(),
+                         frame["questionnaire_id"].tolist(), frame["questionnaire_version"].tolist(),
+                         frame["channel"].tolist(), frame["locale"].tolist(), days,
+                         answers_json(frame, item_ids), [f"b{i}" for i in frame["response_id"]],
+                         [False] * rows, strict=True))
+        columns = ("id, campaign_id, unit_id, questionnaire_id, questionnaire_version, channel, locale, submitted_on,"
+                   " answers, submission_id, comment_hidden")
+        engine = db.engine
+        if engine.dialect.name == "postgresql":
+            with engine.begin() as connection:
+                raw = connection.connection.driver_connection
+                with raw.cursor().copy(f"COPY responses ({columns}) FROM STDIN") as copy:
+                    for row in table:
+                        copy.write_row(row)
+                connection.exec_driver_sql("SELECT setval(pg_get_serial_sequence('responses', 'id'), "
+                                           "(SELECT max(id) FROM responses))")
+                connection.exec_driver_sql("ANALYZE responses")
+        else:
+            with engine.begin() as connection:
+                connection.exec_driver_sql(f"INSERT INTO responses ({columns}) VALUES (?,?,?,?,?,?,?,?,?,?,?)", table)
+        with engine.connect() as connection:
+            count = connection.scalar(sa.text("SELECT count(*) FROM responses"))
+        return {"campaign_id": campaign.id, "unit_id": int(survey.units["id"].iloc[len(survey.units) // 2]),
+                "admin_id": admin.id, "rows": int(count)}
+
+
+def application(url: str, instance: Path) -> Any:
+    from survey_app import create_app
+
+    app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False})
+    app.instance_path = str(instance)
+    return app
+
+
+def client_of(app: Any, admin_id: int) -> Any:
+    from survey_app.auth import staff_session
+
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = f"{admin_id}.0"
+        session[staff_session.SEEN_KEY] = int(time.time())
+        session["_fresh"] = True
+    return client
+
+
+def submit(app: Any, campaign_id: int, unit_id: int) -> float:
+    """Store one response through the kiosk's insert; seconds it took."""
+    from survey_app.extensions import db
+    from survey_app.models import CampaignUnit
+    from survey_app.survey.submission import Outcome, Submission, store
+
+    with app.app_context():
+        link = db.session.query(CampaignUnit).filter_by(campaign_id=campaign_id, unit_id=unit_id).one()
+        submission = Submission(link, link.questionnaire_id, 1, "kiosk", "vi",
+                                {"overall": 4, "gender": "female", "comment": "Tốt"}, uuid.uuid4().hex)
+        start = time.perf_counter()
+        assert store(submission) is Outcome.STORED
+        return time.perf_counter() - start
+
+
+def timed_get(client: Any, path: str) -> tuple[float, int]:
+    """CPU seconds the request cost (the test client runs it in this process; on a shared machine wall time
+    mostly measures the neighbours) and the page's size."""
+    start = time.process_time()
+    response = client.get(path)
+    elapsed = time.process_time() - start
+    if response.status_code != 200:
+        raise RuntimeError(f"{path}: {response.status_code}")
+    return elapsed, len(response.get_data())
+
+
+def pages(built: dict[str, Any]) -> dict[str, str]:
+    campaign, unit = built["campaign_id"], built["unit_id"]
+    return {"province": f"/reports/{campaign}/", "unit": f"/reports/{campaign}/units/{unit}",
+            "progress": f"/admin/campaigns/{campaign}/progress"}
+
+
+def measure_pages(url: str, instance: Path, built: dict[str, Any], repeat: int) -> dict[str, dict[str, float]]:
+    app = application(url, instance)
+    client = client_of(app, built["admin_id"])
+    out: dict[str, dict[str, float]] = {}
+    for name, path in pages(built).items():
+        cold, size = timed_get(client, path)
+        warm = statistics.median(timed_get(client, path)[0] for _ in range(repeat))
+        after = []
+        for _ in range(repeat):
+            submit(app, built["campaign_id"], built["unit_id"])
+            after.append(timed_get(client, path)[0])
+        out[name] = {"cold": cold, "warm": warm, "after_new": statistics.median(after), "kb": size / 1000}
+    return out
+
+
+def _rebuild_forever(url: str, instance: str, built: dict[str, Any], stop: Any) -> None:
+    """A second worker: empty its caches, rebuild the province report, again (until ``stop`` is set)."""
+    app = application(url, Path(instance))
+    client = client_of(app, built["admin_id"])
+    path = pages(built)["province"]
+    while not stop.is_set():
+        app.extensions.pop("reports_cache", None)
+        app.extensions.pop("reports_mirrors", None)
+        client.get(path)
+
+
+def submission_latency(url: str, instance: Path, built: dict[str, Any], repeat: int) -> tuple[float, float]:
+    app = application(url, instance)
+    for _ in range(3):  # the first submissions open the connection and compile the insert
+        submit(app, built["campaign_id"], built["unit_id"])
+    alone = statistics.median(submit(app, built["campaign_id"], built["unit_id"]) for _ in range(repeat))
+    stop = multiprocessing.Event()
+    worker = multiprocessing.Process(target=_rebuild_forever, args=(url, str(instance), built, stop))
+    worker.start()
+    time.sleep(2.0)
+    busy = []
+    for _ in range(repeat):
+        busy.append(submit(app, built["campaign_id"], built["unit_id"]))
+        time.sleep(0.05)
+    stop.set()
+    worker.join(60)
+    return alone, statistics.median(busy)
+
+
+READ_CHILD = """
+import json, resource, sys, time
+from analysis import read_database
+from survey_app.questionnaire_registry import registry
+from survey_app import create_app
+app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": sys.argv[1]})
+with app.app_context():
+    forms = registry()
+    start = time.perf_counter(); cpu = time.process_time()
+    frame = read_database(sys.argv[1], int(sys.argv[2]), forms)
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+peak = max(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM"))
+print(json.dumps({"rows": len(frame), "wall": wall, "cpu": cpu, "peak_mb": peak / 1024}))
+"""
+
+
+def read_seconds(url: str, campaign_id: int) -> dict[str, float]:
+    done = subprocess.run([sys.executable, "-c", READ_CHILD, url, str(campaign_id)], capture_output=True, text=True,
+                          check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def with_database(backend: str, work: Path, name: str, server: Any) -> str:
+    if backend == "sqlite":
+        return f"sqlite:///{work / name}.sqlite"
+    return server.create_database(template=None)
+
+
+def run(args: argparse.Namespace) -> None:
+    from tests.postgres.server import PostgresServer, binaries
+
+    server = None
+    for backend in args.backends.split(","):
+        if backend == "postgresql" and server is None:
+            server = PostgresServer.start(binaries())
+        with tempfile.TemporaryDirectory() as directory:
+            work = Path(directory)
+            results = {}
+            for rows in (args.small, args.rows):
+                url = with_database(backend, work, f"r{rows}", server)
+                instance = work / f"instance{rows}"
+                instance.mkdir()
+                start = time.perf_counter()
+                built = build(url, rows, args.units, instance)
+                print(f"[{backend}] {built['rows']} responses over {args.units} units built in "
+                      f"{time.perf_counter() - start:.0f} s", flush=True)
+                results[rows] = {"pages": measure_pages(url, instance, built, args.repeat),
+                                 "submit": submission_latency(url, instance, built, args.repeat),
+                                 "read": read_seconds(url, built["campaign_id"])}
+            show(backend, args, results)
+    if server is not None:
+        server.stop()
+
+
+def show(backend: str, args: argparse.Namespace, results: dict[int, dict[str, Any]]) -> None:
+    small, large = results[args.small], results[args.rows]
+    print(f"\n== {backend}: page CPU ms at {args.small} | {args.rows} responses (median of {args.repeat}) ==")
+    print(f"{'page':10} {'cold':>15} {'warm':>13} {'after new':>15} {'ratio':>6} {'KB':>11}")
+    for name in PAGES:
+        a, b = small["pages"][name], large["pages"][name]
+        ratio = b["after_new"] / a["after_new"]
+        verdict = ("ok" if ratio <= 1.5 and b["after_new"] < 0.3 else "NOT MET") + (
+            ", warm ok" if b["warm"] < 0.1 else ", warm NOT MET")
+        print(f"{name:10} {a['cold'] * 1000:6.0f} | {b['cold'] * 1000:6.0f} {a['warm'] * 1000:5.0f} | "
+              f"{b['warm'] * 1000:5.0f} {a['after_new'] * 1000:6.0f} | {b['after_new'] * 1000:6.0f} {ratio:6.2f} "
+              f"{a['kb']:5.0f}|{b['kb']:5.0f}  {verdict}")
+    alone, busy = large["submit"]
+    print(f"submission at {args.rows}: {alone * 1000:.1f} ms alone, {busy * 1000:.1f} ms while a report rebuilds "
+          f"({busy / alone - 1:+.0%}; bar +10 %)")
+    read = large["read"]
+    print(f"read_database {read['rows']} responses: {read['wall']:.2f} s wall, {read['cpu']:.2f} s CPU, "
+          f"peak {read['peak_mb']:.0f} MB (bar < 3 s at 1 M)", flush=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--small", type=int, default=10_000)
+    parser.add_argument("--units", type=int, default=300)
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--quick", action="store_true", help="100 000 and 10 000 responses, 5 repeats")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.rows, args.repeat = 100_000, 5
+    run(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,170 @@
+"""The reports' cached data stays exactly what a whole read of the database gives, while answers stream in and
+after every change that alters a report: a corrected service volume, a hidden comment, a closed campaign, a
+deleted response, new census margins; with two workers (two application instances) sharing one database; and
+when a response with a smaller id commits after a larger one (ids are handed out before commit)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+import pandas as pd
+import pytest
+from flask import Flask
+from sqlalchemy import delete, func, select, update
+
+from analysis import read_database
+from survey_app import create_app
+from survey_app.extensions import db
+from survey_app.models import Campaign, CampaignUnit, Response, Unit
+from survey_app.questionnaire_registry import registry
+from survey_app.reports.census import clear_margins, save_margins
+from survey_app.reports.dataset import WEIGHT, campaign_data
+from survey_app.reports.mirror import mirrors
+from survey_app.reports.tables import unit_rates
+
+from .conftest import Province, add_responses
+
+
+def _whole(campaign_id: int) -> pd.DataFrame:
+    """What a fresh worker reads: the campaign's responses, read whole."""
+    return read_database(db.engine, campaign_id, registry())
+
+
+def _same_as_whole(campaign_id: int) -> pd.DataFrame:
+    frame = campaign_data(campaign_id).frame.drop(columns=[WEIGHT, "stratum", "stratum_size"], errors="ignore")
+    pd.testing.assert_frame_equal(frame, _whole(campaign_id))
+    return frame
+
+
+def _add(app: Flask, province: Province, unit: str, overall: tuple[object, ...]) -> None:
+    with app.app_context():
+        unit_id = getattr(province, f"unit_{unit}")
+        add_responses(province.campaign_id, db.session.get(Unit, unit_id), "one_stop", overall)
+        db.session.commit()
+
+
+def test_a_new_response_is_read_alone_and_counted_once(app: Flask, province: Province) -> None:
+    with app.app_context():
+        before = len(_same_as_whole(province.campaign_id))
+        reads = mirrors().whole_reads
+    for round_ in range(3):
+        _add(app, province, "a", (5, 1) if round_ else (4,))
+        with app.app_context():
+            frame = _same_as_whole(province.campaign_id)
+            assert frame["response_id"].is_unique
+    with app.app_context():
+        assert len(frame) == before + 5
+        assert mirrors().whole_reads == reads  # every later response came alone, from the tail
+        assert mirrors().get(province.campaign_id).appended == 5
+        rate = unit_rates(campaign_data(province.campaign_id), [province.unit_a])["n"].iat[0]
+        assert rate == 7 + 5  # A had 7 valid overall answers; five more arrived
+
+
+def test_a_corrected_service_volume_changes_the_weights(app: Flask, province: Province) -> None:
+    with app.app_context():
+        frame = campaign_data(province.campaign_id).frame
+        assert set(frame.loc[frame["unit_id"] == province.unit_a, WEIGHT]) == {400 / 8}
+        db.session.execute(update(CampaignUnit).where(CampaignUnit.campaign_id == province.campaign_id,
+                                                      CampaignUnit.unit_id == province.unit_a)
+                           .values(service_volume=1600))
+        db.session.commit()
+        frame = campaign_data(province.campaign_id).frame
+        assert set(frame.loc[frame["unit_id"] == province.unit_a, WEIGHT]) == {1600 / 8}
+        _same_as_whole(province.campaign_id)
+
+
+def test_a_hidden_comment_leaves_the_cached_frame(app: Flask, province: Province) -> None:
+    hidden = province.a_comment_ids[2]
+    with app.app_context():
+        frame = campaign_data(province.campaign_id).frame
+        assert frame.loc[frame["response_id"] == hidden, "comment"].iat[0] == "Thằng cán bộ đó là đồ ngốc"
+        db.session.execute(update(Response).where(Response.id == hidden).values(comment_hidden=True))
+        db.session.commit()
+        frame = _same_as_whole(province.campaign_id)
+        assert pd.isna(frame.loc[frame["response_id"] == hidden, "comment"].iat[0])
+
+
+def test_closing_the_campaign_gives_a_new_revision_and_the_same_answers(app: Flask, province: Province) -> None:
+    with app.app_context():
+        before = campaign_data(province.campaign_id)
+        campaign = db.session.get(Campaign, province.campaign_id)
+        campaign.status, campaign.closed_on = "closed", date(2026, 8, 1)
+        db.session.commit()
+        after = campaign_data(province.campaign_id)
+        assert after.key.revision > before.key.revision and after is not before
+        assert after.key.received == before.key.received
+        _same_as_whole(province.campaign_id)
+
+
+def test_a_deleted_response_leaves_every_table(app: Flask, province: Province) -> None:
+    with app.app_context():
+        frame = campaign_data(province.campaign_id).frame
+        assert unit_rates(campaign_data(province.campaign_id), [province.unit_b])["respondents"].iat[0] == 6
+        doomed = int(frame.loc[frame["unit_id"] == province.unit_b, "response_id"].iat[0])
+        db.session.execute(delete(Response).where(Response.id == doomed))
+        db.session.commit()
+        frame = _same_as_whole(province.campaign_id)
+        assert doomed not in set(frame["response_id"])
+        assert unit_rates(campaign_data(province.campaign_id), [province.unit_b])["respondents"].iat[0] == 5
+
+
+def test_new_census_margins_rake_the_cached_data(app: Flask, province: Province) -> None:
+    with app.app_context():
+        assert campaign_data(province.campaign_id).calibration == ()
+        save_margins(province.campaign_id, {"gender": {"female": 0.5, "male": 0.5}}, "Census 2019")
+        assert campaign_data(province.campaign_id).census_source == "Census 2019"
+        clear_margins(province.campaign_id)
+        assert campaign_data(province.campaign_id).census_source is None
+
+
+def test_a_late_commit_of_a_smaller_id_is_not_missed(app: Flask, province: Province) -> None:
+    """Response ids are taken before commit: one with a smaller id may appear after a larger one was read."""
+    with app.app_context():
+        largest = int(db.session.scalar(select(func.max(Response.id))))
+        template = db.session.scalars(select(Response).where(Response.campaign_id == province.campaign_id)).first()
+
+        def store(response_id: int) -> None:
+            db.session.add(Response(id=response_id, campaign_id=template.campaign_id, unit_id=template.unit_id,
+                                    questionnaire_id=template.questionnaire_id, questionnaire_version=1,
+                                    channel="qr", locale="vi", submitted_on=date(2026, 7, 16),
+                                    answers={"overall": 5}, submission_id=f"late-{response_id}"))
+            db.session.commit()
+
+        campaign_data(province.campaign_id)
+        store(largest + 10)
+        assert largest + 10 in set(campaign_data(province.campaign_id).frame["response_id"])
+        store(largest + 5)  # committed after the larger id was read
+        frame = _same_as_whole(province.campaign_id)
+        assert {largest + 5, largest + 10} <= set(frame["response_id"])
+
+
+@pytest.fixture
+def second_worker(app: Flask) -> Iterator[Flask]:
+    """Another application instance on the same database: a second worker process, or a second server."""
+    other = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "RATELIMIT_ENABLED": False,
+                        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
+    other.instance_path = app.instance_path
+    yield other
+    with other.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_two_workers_on_one_database_neither_miss_nor_double_count(app: Flask, second_worker: Flask,
+                                                                   province: Province) -> None:
+    expected = {}
+    for step, (writer, reader) in enumerate([(app, second_worker), (second_worker, app), (app, app),
+                                             (second_worker, second_worker), (app, second_worker)]):
+        _add(writer, province, "a" if step % 2 else "c", (4, 5) if step % 3 else (2,))
+        for worker in (reader, app, second_worker):
+            with worker.app_context():
+                frame = campaign_data(province.campaign_id).frame
+                assert frame["response_id"].is_unique
+                expected[worker.name, id(worker)] = sorted(frame["response_id"])
+                pd.testing.assert_frame_equal(
+                    frame.drop(columns=[WEIGHT, "stratum", "stratum_size"]), _whole(province.campaign_id))
+        assert len({tuple(ids) for ids in expected.values()}) == 1  # both workers hold the same responses
+    for worker in (app, second_worker):
+        with worker.app_context():
+            assert mirrors().whole_reads == 1  # one whole read each, every later response from the tail
