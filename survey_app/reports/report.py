@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from .. import formats
@@ -95,7 +96,8 @@ def province_report(campaign: Campaign, unit_ids: Iterable[int] | None = None,
     Cached until the data of this campaign or an earlier one changes (see :mod:`survey_app.reports.cache`).
     """
     wanted = tuple(sorted(unit_ids)) if unit_ids is not None else None
-    key = ("province report", campaign.id, wanted, sort, data_key(campaign))
+    # The locale is part of the key: captions and notes are sentences in the reader's language.
+    key = ("province report", campaign.id, wanted, sort, str(get_locale()), data_key(campaign))
     built = report_cache().get_or_build(key, lambda: _province_report(campaign, wanted, sort))
     return replace(built, campaign=campaign)  # the tables are shared; the campaign is this request's
 
@@ -128,7 +130,7 @@ def unit_report(campaign: Campaign, unit_id: int, include_hidden: bool = False) 
 
     The tables are cached as the province's (:func:`province_report`); the comments are read each time.
     """
-    key = ("unit report", campaign.id, unit_id, data_key(campaign))
+    key = ("unit report", campaign.id, unit_id, str(get_locale()), data_key(campaign))
     built = report_cache().get_or_build(key, lambda: _unit_report(campaign, unit_id))
     comments = unit_comments(campaign.id, unit_id, str(built.unit["questionnaire_id"]), built.respondents,
                              include_hidden)
