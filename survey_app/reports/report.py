@@ -15,8 +15,9 @@ from flask_babel import lazy_gettext as _l
 from .. import formats
 from ..models import Campaign
 from ..questionnaire_registry import registry
-from . import findings, tables
+from . import findings, tables, topics
 from .comments import Comment, unit_comments
+from .paging import rating_label, topic_counts
 from .dataset import campaign_data
 from .table import Column, Table
 from .unit_tables import dimension_table, item_table, share_table
@@ -47,9 +48,11 @@ class ProvinceReport:
     change: Table | None = None
     drivers: Table | None = None
     methods: Table | None = None
+    topics: Table | None = None
 
     def tables(self) -> dict[str, Table]:
-        found = (self.sectors, self.units, self.areas, self.trend, self.change, self.drivers, self.methods)
+        found = (self.sectors, self.units, self.areas, self.trend, self.change, self.drivers, self.methods,
+                 self.topics)
         return {t.name: t for t in found if t is not None}
 
 
@@ -67,16 +70,21 @@ class UnitReport:
     trend: Table
     comments: list[Comment]
     change: Table | None = None
+    topics: Table | None = None
 
     def tables(self) -> dict[str, Table]:
         listed = (self.summary, self.change, self.dimensions, self.items, self.shares, self.trend,
-                  self.comment_table())
+                  self.topics, self.comment_table())
         return {t.name: t for t in listed if t is not None}
 
     def comment_table(self) -> Table:
-        visible = [c.text for c in self.comments if not c.hidden]
-        return Table("comments", _l("Comments"), (Column("comment", _l("Comment")),),
-                     pd.DataFrame({"comment": pd.Series(visible, dtype="string")}))
+        visible = [c for c in self.comments if not c.hidden]
+        frame = pd.DataFrame({
+            "comment": pd.Series([c.text for c in visible], dtype="string"),
+            "day": pd.Series([formats.date(c.day) if c.day else "" for c in visible], dtype="string"),
+            "rating": pd.Series([rating_label(c.rating) or "" for c in visible], dtype="string")})
+        return Table("comments", _l("Comments"), (Column("comment", _l("Comment")), Column("day", _l("Day")),
+                                                  Column("rating", _l("Overall rating"))), frame)
 
 
 def province_report(campaign: Campaign, unit_ids: Iterable[int] | None = None,
@@ -101,11 +109,13 @@ def province_report(campaign: Campaign, unit_ids: Iterable[int] | None = None,
     trend = Table("trend", _l("Trend"), (Column("campaign", _l("Campaign")), Column("sector", _l("Sector"), "sector"),
                                         *RATE_COLUMNS), tables.sector_trend(campaign))
     return ProvinceReport(campaign, units, sectors, areas, trend, findings.change_table(campaign),
-                          findings.drivers_table(data), findings.methods_table(data))
+                          findings.drivers_table(data), findings.methods_table(data),
+                          topics.table(topics.campaign_counts(campaign.id)))
 
 
 def unit_report(campaign: Campaign, unit_id: int, include_hidden: bool = False) -> UnitReport:
-    """The unit view; ``include_hidden`` lists moderated comments too (for the province administrator)."""
+    """The unit view; ``include_hidden`` lists moderated comments too (for the province administrator); payment
+    mentions follow :func:`~survey_app.reports.comments.withholds_payment` for the current reader."""
     data = campaign_data(campaign.id)
     unit = data.unit(unit_id).to_dict()
     form = registry().get(str(unit["questionnaire_id"]))
@@ -114,7 +124,8 @@ def unit_report(campaign: Campaign, unit_id: int, include_hidden: bool = False) 
     trend = Table("trend", _l("Trend"), (Column("campaign", _l("Campaign")), *RATE_COLUMNS),
                   tables.unit_trend(campaign, unit_id))
     comments = unit_comments(campaign.id, unit_id, str(unit["questionnaire_id"]), respondents, include_hidden)
+    topic_table = topics.table(topic_counts(comments)) if respondents >= tables.MIN_GROUP else None
     return UnitReport(campaign, unit, respondents, summary, dimension_table(data, unit_id, form),
                       item_table(data, unit_id, form), share_table(data, unit_id, form), trend, comments,
-                      findings.unit_change_table(campaign, unit_id))
+                      findings.unit_change_table(campaign, unit_id), topic_table)
 
