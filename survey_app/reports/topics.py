@@ -34,7 +34,7 @@ BUILT_IN = {
     "praise": _l("Praise"),
 }
 DEFAULT_TOPICS = ("waiting_time", "attitude", "fees", "facilities", "procedures")
-COLUMNS = (Column("topic", _l("Topic")), Column("comments", _l("Comments"), "number"))
+COLUMNS = (Column("topic", _l("Topic")), Column("comments", _l("Comments"), "count"))
 
 
 def catalogue() -> dict[str, str]:
