@@ -117,6 +117,26 @@ def unit_comments(campaign_id: int, unit_id: int, questionnaire_id: str, respond
     return comments
 
 
+def campaign_comments(campaign_id: int) -> list[Comment]:
+    """The shown comments of every unit of the campaign with at least ``MIN_GROUP`` respondents, for the
+    province's own report (hidden ones left out; payment mentions kept: the province reads them)."""
+    rows = db.session.execute(select(Response.id, Response.unit_id, Response.questionnaire_id, Response.answers,
+                                     Response.comment_hidden).where(Response.campaign_id == campaign_id)).all()
+    sizes: dict[int, int] = {}
+    for row in rows:
+        sizes[row.unit_id] = sizes.get(row.unit_id, 0) + 1
+    items: dict[str, list[str]] = {}
+    comments = []
+    for row in rows:
+        if row.comment_hidden or sizes[row.unit_id] < MIN_GROUP:
+            continue
+        for item in items.setdefault(row.questionnaire_id, text_items(row.questionnaire_id)):
+            text = (row.answers or {}).get(item)
+            if isinstance(text, str) and text.strip():
+                comments.append(Comment(row.id, text.strip(), False))
+    return comments
+
+
 def _review(response_id: int) -> CommentReview:
     review = db.session.get(CommentReview, response_id)
     if review is None:

@@ -4,9 +4,9 @@ Who may do what: the unit's own agency staff and the province administrator read
 (:func:`~survey_app.reports.access.unit_or_404` answers 404 for any other unit); only the province administrator
 hides a comment, always with a reason, and shows it again. A form acts on a whole group of near-identical
 comments (:func:`~survey_app.reports.paging.group_members`), found again on the server from one response id among
-the comments this reader may see, so a form can never reach a comment its reader cannot see. Each form sends back
-where it came from (``back``, ``page``, ``q``, ``within``: the topic filter) so the reader returns to the same place; these are
-plain values, never an address, so they cannot redirect anywhere else.
+the comments this reader may see, so a form can never reach a comment its reader cannot see. Each form sends
+back where it came from (``back``, ``page``, ``q``, ``within``: the topic filter) so the reader returns to the
+same place; these are plain values, never an address, so they cannot redirect anywhere else.
 """
 
 from __future__ import annotations

@@ -17,8 +17,8 @@ from ..models import Campaign
 from ..questionnaire_registry import registry
 from . import findings, tables, topics
 from .comments import Comment, unit_comments
-from .paging import rating_label, topic_counts
 from .dataset import campaign_data
+from .paging import rating_label, topic_counts
 from .table import Column, Table
 from .unit_tables import dimension_table, item_table, share_table
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 import pandas as pd
 from flask import current_app
@@ -37,12 +38,13 @@ DEFAULT_TOPICS = ("waiting_time", "attitude", "fees", "facilities", "procedures"
 COLUMNS = (Column("topic", _l("Topic")), Column("comments", _l("Comments"), "count"))
 
 
-def catalogue() -> dict[str, str]:
-    """The province's topics in its order: key → label in the reader's language."""
+def catalogue() -> dict[str, Any]:
+    """The province's topics in its order: key → label, translated when shown (a lazy string for the built-in
+    ones, so a table built for an English page still reads Vietnamese in the Vietnamese report)."""
     configured = current_app.config.get("COMMENT_TOPICS", DEFAULT_TOPICS)
     if isinstance(configured, Mapping):
         return {str(key): str(label) for key, label in configured.items()}
-    return {str(key): str(BUILT_IN.get(key, str(key).replace("_", " ").capitalize())) for key in configured}
+    return {str(key): BUILT_IN.get(key, str(key).replace("_", " ").capitalize()) for key in configured}
 
 
 def chosen(keys: Iterable[str]) -> list[str]:
@@ -54,7 +56,7 @@ def chosen(keys: Iterable[str]) -> list[str]:
 def table(counts: Mapping[str, int]) -> Table:
     """Comments per topic, every configured topic listed (0 included), in the catalogue's order."""
     labels = catalogue()
-    frame = pd.DataFrame({"topic": pd.Series(list(labels.values()), dtype="string"),
+    frame = pd.DataFrame({"topic": pd.Series(list(labels.values()), dtype="object"),
                           "comments": pd.Series([counts.get(key, 0) for key in labels], dtype="int64")})
     return Table("topics", _l("Comments by topic"), COLUMNS, frame,
                  caption=_l("Topics are given by staff; a comment may have several, or none yet."))

@@ -1,7 +1,8 @@
 """A small province with known answers: two campaigns, four units, an admin and an agency user of unit A.
 
-Unit A (one-stop, 8 respondents, some comments; the sixth, without a comment, reports an informal payment) and unit B (health, 6 respondents) have enough answers to be
-reported; unit C (one-stop, 3 respondents, one comment) has too few, so nothing of it may be shown anywhere.
+Unit A (one-stop, 8 respondents, some comments; the sixth, who wrote none, reports an informal payment) and
+unit B (health, 6 respondents) have enough answers to be reported; unit C (one-stop, 3 respondents, one comment)
+has too few, so nothing of it may be shown anywhere.
 Unit D (education) has no response yet. The earlier campaign gives the trend its first point.
 """
 

@@ -3,21 +3,27 @@ paged, tagged with topics (counted in the reports), and payment mentions kept fr
 
 from __future__ import annotations
 
+import io
 import re
 import uuid
 from datetime import date
+from pathlib import Path
 
 import pytest
+from docx import Document
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import insert
+from flask_migrate import upgrade
+from sqlalchemy import insert, select, text
 
+from survey_app import create_app
 from survey_app.extensions import db
 from survey_app.models import CommentReview, Response
 from survey_app.reports.grouping import fold, group, matches, signature
 from survey_app.reports.paging import PAGE_SIZE
-from tests.reports.conftest import A_COMMENTS, Province, sign_in
+from tests.reports.conftest import A_COMMENTS, UNIT_C_COMMENT, Province, sign_in
 from tests.reports.test_comments import form_token
+from tests.reports.test_official_report import _all_text, _docx
 
 
 @pytest.mark.parametrize(("text", "folded"), [
@@ -153,3 +159,38 @@ def test_unit_page_stays_small_with_2000_comments_and_pages_the_rest(app: Flask,
 def admin_client(app: Flask, make_user) -> FlaskClient:  # type: ignore[no-untyped-def]
     """The province administrator, on a client of its own (the ``agency`` fixture holds the default one)."""
     return sign_in(app.test_client(), make_user("admin@example.org", role="province_admin"))
+
+
+def test_the_report_to_the_peoples_committee_says_what_citizens_wrote(app: Flask, admin_client,  # type: ignore[no-untyped-def]
+                                                                     province: Province) -> None:
+    _add(app, province, ["Phải chờ lâu quá", "phải chờ lâu QUÁ!!"])
+    with app.app_context():
+        db.session.add(CommentReview(response_id=province.a_comment_ids[1], topics=["waiting_time"]))
+        db.session.commit()
+    text = _all_text(Document(io.BytesIO(_docx(admin_client, province))))
+    wrote = text.split("Ý kiến của người dân", 1)[1].split("Đơn vị cần quan tâm", 1)[0]
+    assert "5 ý kiến" in wrote  # unit A's three and the two new ones; unit C's (3 respondents) is never counted
+    assert "Thời gian chờ: 1" in wrote
+    assert "“Phải chờ lâu quá” (2 người)" in wrote
+    assert UNIT_C_COMMENT not in text
+
+
+def test_the_migration_keeps_comments_hidden_before_reasons_were_recorded(tmp_path: Path) -> None:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'm.sqlite'}", "SECRET_KEY": "x"})
+    with app.app_context():
+        upgrade(revision="8d3f1a2b6c70")
+        db.session.execute(text("INSERT INTO campaigns (id, name, starts_on, ends_on, status, created_at) "
+                                "VALUES (1, 'Q3', '2026-07-01', '2026-09-30', 'open', '2026-06-01 00:00:00')"))
+        db.session.execute(text("INSERT INTO units (id, code, name, sector, level, area, default_locale, qr_token, kiosk_token) "
+                                "VALUES (1, 'MC', 'Unit', 'one_stop', 'commune', '', 'vi', 'q', 'k')"))
+        for number, hidden in ((1, 1), (2, 0)):
+            db.session.execute(text(
+                "INSERT INTO responses (id, campaign_id, unit_id, questionnaire_id, questionnaire_version, channel, "
+                "locale, submitted_on, answers, submission_id, comment_hidden) VALUES (:id, 1, 1, 'one_stop', 1, "
+                "'qr', 'vi', '2026-07-15', '{\"comment\": \"x\"}', :sid, :hidden)"),
+                {"id": number, "sid": f"s{number}", "hidden": hidden})
+        db.session.commit()
+        upgrade()
+        assert db.session.get(Response, 1).comment_hidden is True
+        reviews = db.session.scalars(select(CommentReview)).all()
+        assert [(r.response_id, r.topics, r.hidden_reason) for r in reviews] == [(1, [], None)]
