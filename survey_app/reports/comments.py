@@ -22,11 +22,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from flask import current_app, has_request_context
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from questionnaires.model import YES
 
@@ -57,6 +58,7 @@ class Comment:
     hidden_reason: str | None = None
     hidden_by: str | None = None
     hidden_on: dt.date | None = None
+    folded: str | None = None  # grouping.fold(text), computed once when loaded
 
 
 def text_items(questionnaire_id: str) -> list[str]:
@@ -78,10 +80,17 @@ def withholds_payment() -> bool:
     return not (has_request_context() and current_user.is_authenticated and current_user.is_admin)
 
 
-def mentions_payment(text: str, answers: dict[str, Any]) -> bool:
-    words = current_app.config.get("COMMENT_PAYMENT_WORDS", PAYMENT_WORDS)
-    padded = f" {fold(text)} "
-    if any(f" {fold(word)} " in padded for word in words):
+@lru_cache(maxsize=4)
+def _payment_phrases(words: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(f" {fold(word)} " for word in words)
+
+
+def mentions_payment(folded: str, answers: dict[str, Any]) -> bool:
+    """Whether a comment (``folded``: its :func:`~survey_app.reports.grouping.fold`) tells of an informal payment,
+    in its words or in its respondent's yes/no answers."""
+    padded = f" {folded} "
+    if any(phrase in padded for phrase in
+           _payment_phrases(tuple(current_app.config.get("COMMENT_PAYMENT_WORDS", PAYMENT_WORDS)))):
         return True
     return any(answers.get(item) == YES for item in current_app.config.get("INFORMAL_PAYMENT_ITEMS", ()))
 
@@ -98,7 +107,9 @@ def unit_comments(campaign_id: int, unit_id: int, questionnaire_id: str, respond
                     CommentReview.topics, CommentReview.hidden_reason, CommentReview.hidden_on, User.name, User.email)
              .outerjoin(CommentReview, CommentReview.response_id == Response.id)
              .outerjoin(User, User.id == CommentReview.hidden_by_id)
-             .where(Response.campaign_id == campaign_id, Response.unit_id == unit_id))
+             .where(Response.campaign_id == campaign_id, Response.unit_id == unit_id,
+                    # only rows with a comment: most have none, and decoding every row's answers was the cost
+                    or_(*(Response.answers[item].as_string().is_not(None) for item in items))))
     if not include_hidden:
         query = query.where(Response.comment_hidden.is_(False))
     comments = []
@@ -108,12 +119,14 @@ def unit_comments(campaign_id: int, unit_id: int, questionnaire_id: str, respond
             text = answers.get(item)
             if not (isinstance(text, str) and text.strip()):
                 continue
-            payment = mentions_payment(text, answers)
+            folded = fold(text)
+            payment = mentions_payment(folded, answers)
             if payment and withhold:
                 continue
             comments.append(Comment(row.id, text.strip(), bool(row.comment_hidden), row.submitted_on,
                                     answers.get(overall), tuple(row.topics or ()), payment, row.hidden_reason,
-                                    (row.name or row.email) if row.comment_hidden else None, row.hidden_on))
+                                    (row.name or row.email) if row.comment_hidden else None, row.hidden_on,
+                                    folded))
     return comments
 
 

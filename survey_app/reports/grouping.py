@@ -27,29 +27,50 @@ from typing import Generic, Protocol, TypeVar
 
 from ..collation import sort_key
 
-_SEPARATORS = re.compile(r"[^0-9a-z]+")
-_REPEATS = re.compile(r"([a-z])\1{2,}")
+_SEPARATORS = re.compile(r"[\W_]+")
+_REPEATS = re.compile(r"([^\W\d_])\1{2,}")
+
+
+def _bare_letters() -> dict[int, str]:
+    """A translation table from every precomposed Latin letter with marks (Latin-1 to Latin Extended Additional,
+    where all Vietnamese letters are) to its base letter, computed once from the Unicode decompositions."""
+    table = {ord("đ"): "d", ord("Đ"): "D"}
+    for code in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00)):
+        base = "".join(ch for ch in unicodedata.normalize("NFD", chr(code)) if not unicodedata.combining(ch))
+        if base != chr(code) and base:
+            table[code] = base
+    return table
+
+
+_BARE = _bare_letters()
 
 
 def fold(text: str) -> str:
-    """``text`` without tones, marks, case and punctuation: "Phải CHỜ đợi lâu!!" → "phai cho doi lau"."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    """``text`` without tones, marks, case and punctuation: "Phải CHỜ đợi lâu!!" → "phai cho doi lau".
+
+    Precomposed letters go through one translation table (C speed); text typed with combining marks (NFD) is
+    composed first so it folds the same. Letters of other scripts are kept, so they still group and match."""
+    bare = unicodedata.normalize("NFC", text).translate(_BARE).casefold()
+    if not bare.isascii():
+        bare = "".join(ch for ch in unicodedata.normalize("NFD", bare) if not unicodedata.combining(ch))
     return _REPEATS.sub(r"\1", _SEPARATORS.sub(" ", bare)).strip()
 
 
-def signature(text: str) -> str:
-    """The key two near-identical comments share: their folded words as a sorted set."""
-    return " ".join(sorted(set(fold(text).split())))
+def signature(text: str, folded: str | None = None) -> str:
+    """The key two near-identical comments share: their folded words as a sorted set (``folded``: ``text``
+    already folded, to fold each comment once however often it is grouped or searched)."""
+    return " ".join(sorted(set((fold(text) if folded is None else folded).split())))
 
 
-def matches(text: str, query: str) -> bool:
+def matches(text: str, query: str, folded: str | None = None) -> bool:
     """Whether every folded word of ``query`` occurs in the folded ``text`` (an empty query matches all)."""
-    folded = fold(text)
+    folded = fold(text) if folded is None else folded
     return all(word in folded for word in fold(query).split())
 
 
 class Worded(Protocol):
+    """Anything with a ``text``; a ``folded`` attribute, when present, is taken as its :func:`fold`."""
+
     @property
     def text(self) -> str: ...
 
@@ -77,7 +98,7 @@ def group(comments: Iterable[T], split: tuple[str, ...] = ()) -> list[Group[T]]:
     """
     found: dict[tuple[Hashable, ...], list[T]] = {}
     for comment in comments:
-        key = (signature(comment.text), *(getattr(comment, name) for name in split))
+        key = (signature(comment.text, getattr(comment, "folded", None)), *(getattr(comment, name) for name in split))
         found.setdefault(key, []).append(comment)
     groups = [Group(_spelling(members), tuple(members)) for members in found.values()]
     return sorted(groups, key=lambda g: (-g.count, sort_key(g.text)))

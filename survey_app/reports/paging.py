@@ -98,7 +98,8 @@ def comment_page(comments: Sequence[Comment], query: str = "", topic: str = "", 
                  size: int = PAGE_SIZE) -> CommentPage:
     """Page ``page`` (clamped to the pages there are) of the groups matching ``query`` and ``topic``."""
     query, topic = query.strip(), topic.strip()
-    found = [c for c in comments if (not topic or topic in c.topics) and (not query or matches(c.text, query))]
+    found = [c for c in comments
+             if (not topic or topic in c.topics) and (not query or matches(c.text, query, c.folded))]
     groups = group(found, split=("hidden",))
     pages = max(1, math.ceil(len(groups) / size))
     page = min(max(1, page), pages)

@@ -181,8 +181,8 @@ def test_the_migration_keeps_comments_hidden_before_reasons_were_recorded(tmp_pa
         upgrade(revision="8d3f1a2b6c70")
         db.session.execute(text("INSERT INTO campaigns (id, name, starts_on, ends_on, status, created_at) "
                                 "VALUES (1, 'Q3', '2026-07-01', '2026-09-30', 'open', '2026-06-01 00:00:00')"))
-        db.session.execute(text("INSERT INTO units (id, code, name, sector, level, area, default_locale, qr_token, kiosk_token) "
-                                "VALUES (1, 'MC', 'Unit', 'one_stop', 'commune', '', 'vi', 'q', 'k')"))
+        db.session.execute(text("INSERT INTO units (id, code, name, sector, level, area, default_locale, qr_token, "
+                                "kiosk_token) VALUES (1, 'MC', 'Unit', 'one_stop', 'commune', '', 'vi', 'q', 'k')"))
         for number, hidden in ((1, 1), (2, 0)):
             db.session.execute(text(
                 "INSERT INTO responses (id, campaign_id, unit_id, questionnaire_id, questionnaire_version, channel, "
