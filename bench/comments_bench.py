@@ -86,11 +86,12 @@ def main() -> None:
             print(f"open campaign grown to {total:,} responses in {time.perf_counter() - started:.1f} s")
             counts = db.session.execute(select(Response.unit_id, func.count()).where(
                 Response.campaign_id == campaign.id).group_by(Response.unit_id)).all()
-            unit_id = max(counts, key=lambda pair: pair[1])[0]
+            sizes = dict(counts)
             admin, admin_user = signed_in(app, "admin@demo.local")
             agency, agency_user = signed_in(app, "agency@demo.local")
-            report(app, admin, admin_user, campaign.id, unit_id)
-            report(app, agency, agency_user, campaign.id, agency_user.units[0].id)
+            report(app, admin, admin_user, campaign.id, max(sizes, key=sizes.__getitem__))
+            own = [u.id for u in agency_user.units if u.id in sizes]
+            report(app, agency, agency_user, campaign.id, max(own, key=sizes.__getitem__))
 
 
 def report(app, client, user: User, campaign_id: int, unit_id: int) -> None:  # type: ignore[no-untyped-def]

@@ -11,6 +11,8 @@ same place; these are plain values, never an address, so they cannot redirect an
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -30,7 +32,7 @@ from .routes import bp
 REASON_LENGTH = 500
 
 
-def reader_comments(campaign: Campaign, unit_id: int) -> tuple[dict, list[Comment]]:  # type: ignore[type-arg]
+def reader_comments(campaign: Campaign, unit_id: int) -> tuple[dict[str, Any], list[Comment]]:
     """The unit's row and the comments the current user may see (hidden ones for the administrator only)."""
     data = campaign_data(campaign.id)
     unit = data.unit(unit_id).to_dict()
