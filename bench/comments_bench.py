@@ -101,7 +101,7 @@ def report(app, client, user: User, campaign_id: int, unit_id: int) -> None:  # 
     print(f"{who:6} unit page         {size / 1024:8.1f} KB  {seconds * 1000:7.0f} ms  ({url})")
     if "reports.comments" not in app.view_functions:
         return
-    for label, suffix in (("comments page 2", "/comments?page=2"), ("search 'cho doi'", "/comments?q=cho+doi")):
+    for label, suffix in (("comments page 2", "/comments?page=2"), ("search 'cho lau'", "/comments?q=cho+lau")):
         size, seconds = timed(client, url + suffix)
         print(f"{who:6} {label:18} {size / 1024:8.1f} KB  {seconds * 1000:7.0f} ms")
     from flask_login import login_user
