@@ -94,10 +94,10 @@ def moderate(campaign_id: int, unit_id: int, response_id: int) -> WerkzeugRespon
         return _back(campaign_id, unit_id)
     changed = set_hidden(campaign_id, unit_id, members, hide, current_user, reason)
     if hide:
-        flash(ngettext("The comment is hidden from agencies and exports.",
+        flash(ngettext("%(num)s comment is hidden from agencies and exports.",
                        "%(num)s identical comments are hidden from agencies and exports.", changed), "info")
     else:
-        flash(ngettext("The comment is shown again.", "%(num)s identical comments are shown again.", changed),
+        flash(ngettext("%(num)s comment is shown again.", "%(num)s identical comments are shown again.", changed),
               "info")
     return _back(campaign_id, unit_id)
 
@@ -109,5 +109,5 @@ def tag(campaign_id: int, unit_id: int, response_id: int) -> WerkzeugResponse:
     members = _group(campaign_id, unit_id, response_id)
     chosen = topics.chosen(request.form.getlist("topic"))
     changed = set_topics(campaign_id, unit_id, members, chosen)
-    flash(ngettext("Topics saved for the comment.", "Topics saved for %(num)s identical comments.", changed), "info")
+    flash(ngettext("Topics saved for %(num)s comment.", "Topics saved for %(num)s identical comments.", changed), "info")
     return _back(campaign_id, unit_id)

@@ -59,7 +59,7 @@ def test_admin_hides_a_comment_with_a_reason_from_agencies_and_exports(app: Flas
         hidden_on = db.session.get(CommentReview, response_id).hidden_on
 
     admin_page = admin.get(f"{unit_url}?lang=en").get_data(as_text=True)
-    assert "The comment is hidden from agencies and exports." in admin_page
+    assert "1 comment is hidden from agencies and exports." in admin_page
     assert ABUSIVE in admin_page and "Hidden from agencies and exports" in admin_page
     assert "Reason: Insults a named officer" in admin_page
     assert f"(by admin on {hidden_on.strftime('%b')} {hidden_on.day}, {hidden_on.year}" in admin_page
