@@ -109,5 +109,6 @@ def tag(campaign_id: int, unit_id: int, response_id: int) -> WerkzeugResponse:
     members = _group(campaign_id, unit_id, response_id)
     chosen = topics.chosen(request.form.getlist("topic"))
     changed = set_topics(campaign_id, unit_id, members, chosen)
-    flash(ngettext("Topics saved for %(num)s comment.", "Topics saved for %(num)s identical comments.", changed), "info")
+    flash(ngettext("Topics saved for %(num)s comment.", "Topics saved for %(num)s identical comments.", changed),
+          "info")
     return _back(campaign_id, unit_id)
