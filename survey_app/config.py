@@ -50,6 +50,11 @@ def defaults(instance_path: str) -> dict[str, object]:
         "KIOSK_OPENING_HOURS": ("07:30", "17:00"),
         # Alerts: the yes/no items that report an informal payment, and e-mail through SMTP (README, "Alerts").
         "INFORMAL_PAYMENT_ITEMS": ("informal_payment", "extra_fees"),
+        # Comments (reports/topics.py, reports/comments.py): the topics staff tag comments with (keys of the built-in
+        # topics, or {"key": "Label"}), and whether a comment mentioning an informal payment is kept from the unit
+        # concerned (the province administrator still reads it); README, "Working the comments".
+        "COMMENT_TOPICS": ("waiting_time", "attitude", "fees", "facilities", "procedures"),
+        "COMMENT_PAYMENT_WITHHELD_FROM_UNITS": True,
         "ALERTS_DAILY_DIGEST": False,
         "MAIL_SERVER": "",
         "MAIL_PORT": 25,

@@ -212,6 +212,23 @@ class Response(db.Model):
     comment_hidden: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+class CommentReview(db.Model):
+    """Staff's work on one response's comment: its topic tags and, when hidden, why, by whom and on which day.
+
+    Apart from ``responses`` so that the respondent's row is never rewritten by staff work (the hidden flag itself
+    stays ``responses.comment_hidden``, which every export reads). A day, never a time, as everywhere else.
+    """
+
+    __tablename__ = "comment_reviews"
+    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"), primary_key=True)
+    #: Topic keys (``COMMENT_TOPICS``) in the catalogue's order; an empty list when the comment has none.
+    topics: Mapped[list[str]] = mapped_column(JSON, default=list)
+    hidden_reason: Mapped[str | None] = mapped_column(Text, nullable=True, default=None)
+    hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True,
+                                                     default=None)
+    hidden_on: Mapped[date | None] = mapped_column(Date, nullable=True, default=None)
+
+
 class CounterAnswer(db.Model):
     """One tap on a service-counter device (counter.py): a score of 1..5 and, for a low one, maybe a reason.
 

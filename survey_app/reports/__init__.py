@@ -2,6 +2,7 @@
 
 from . import (
     downloads,  # noqa: F401  (registers the download routes on the blueprint)
+    moderation,  # noqa: F401  (the comment list, topics and hiding)
     provisional,  # noqa: F401  (the provisional mark)
     submission,  # noqa: F401  (the report to the People's Committee)
 )

@@ -36,6 +36,8 @@ from flask_babel import gettext as _
 from questionnaires.model import reaches_target
 
 from .. import formats
+from .comments import campaign_comments
+from .grouping import group
 from .report import ProvinceReport
 from .standing import row_standing
 from .table import SECTORS, Table, display_rows
@@ -44,6 +46,7 @@ from .verdict import METHOD, certainty, change, official
 FONT = "Times New Roman"
 BODY_SIZE = Pt(14)
 DOTS = "……"
+FREQUENT_COMMENTS = 5
 
 
 def official_docx(report: ProvinceReport, images: Mapping[str, bytes], method: str, today: dt.date,
@@ -165,6 +168,7 @@ def _body(document, report: ProvinceReport, method: str, previous: ProvinceRepor
     _results_by_sector(document, report, previous)
     _change(document, report)
     _drivers(document, report)
+    _citizens(document, report)
     _attention(document, report)
     _section(document, _("III. Proposals"))
     _text(document, _("Units that have not reached the target should set out, within 30 days, how they will improve "
@@ -229,6 +233,27 @@ def _drivers(document, report: ProvinceReport) -> None:  # type: ignore[no-untyp
     for name, elements in by_sector.items():
         _text(document, _("– %(sector)s: %(elements)s.", sector=name, elements=", ".join(elements[:3]) or DOTS))
     _text(document, str(report.drivers.caption))
+
+
+def _citizens(document, report: ProvinceReport) -> None:  # type: ignore[no-untyped-def]
+    """What citizens wrote: the topics staff gave the comments, with their counts, and the comments most
+    people wrote in near-identical words (grouping.py), each with how many wrote it."""
+    groups = group(campaign_comments(report.campaign.id))
+    _section(document, _("What citizens wrote"))
+    if not groups:
+        _text(document, _("No comment can be reported yet."))
+        return
+    _text(document, _("%(comments)s comments were written; near-identical ones are counted together.",
+                      comments=formats.number(sum(g.count for g in groups))))
+    if report.topics is not None:
+        counted = [(str(row["topic"]), int(row["comments"])) for row in report.topics.frame.to_dict("records")
+                   if row["comments"]]
+        if counted:
+            listed = "; ".join(f"{label}: {formats.number(count)}" for label, count in
+                               sorted(counted, key=lambda pair: -pair[1]))
+            _text(document, _("By topic, as staff classified them: %(topics)s.", topics=listed))
+    for found in groups[:FREQUENT_COMMENTS]:
+        _text(document, _("– “%(text)s” (%(count)s people)", text=found.text, count=formats.number(found.count)))
 
 
 def _attention(document, report: ProvinceReport) -> None:  # type: ignore[no-untyped-def]

@@ -16,10 +16,11 @@ from flask_babel import lazy_gettext as _l
 from .. import formats
 from ..models import Campaign
 from ..questionnaire_registry import registry
-from . import findings, tables
+from . import findings, tables, topics
 from .cache import fingerprint, report_cache
 from .comments import Comment, unit_comments
 from .dataset import campaign_data, earlier_campaigns
+from .paging import rating_label, topic_counts
 from .table import Column, Table
 from .unit_tables import dimension_table, item_table, share_table
 
@@ -49,9 +50,11 @@ class ProvinceReport:
     change: Table | None = None
     drivers: Table | None = None
     methods: Table | None = None
+    topics: Table | None = None
 
     def tables(self) -> dict[str, Table]:
-        found = (self.sectors, self.units, self.areas, self.trend, self.change, self.drivers, self.methods)
+        found = (self.sectors, self.units, self.areas, self.trend, self.change, self.drivers, self.methods,
+                 self.topics)
         return {t.name: t for t in found if t is not None}
 
 
@@ -69,16 +72,21 @@ class UnitReport:
     trend: Table
     comments: list[Comment]
     change: Table | None = None
+    topics: Table | None = None
 
     def tables(self) -> dict[str, Table]:
         listed = (self.summary, self.change, self.dimensions, self.items, self.shares, self.trend,
-                  self.comment_table())
+                  self.topics, self.comment_table())
         return {t.name: t for t in listed if t is not None}
 
     def comment_table(self) -> Table:
-        visible = [c.text for c in self.comments if not c.hidden]
-        return Table("comments", _l("Comments"), (Column("comment", _l("Comment")),),
-                     pd.DataFrame({"comment": pd.Series(visible, dtype="string")}))
+        visible = [c for c in self.comments if not c.hidden]
+        frame = pd.DataFrame({
+            "comment": pd.Series([c.text for c in visible], dtype="string"),
+            "day": pd.Series([formats.date(c.day) if c.day else "" for c in visible], dtype="string"),
+            "rating": pd.Series([rating_label(c.rating) or "" for c in visible], dtype="string")})
+        return Table("comments", _l("Comments"), (Column("comment", _l("Comment")), Column("day", _l("Day")),
+                                                  Column("rating", _l("Overall rating"))), frame)
 
 
 def data_key(campaign: Campaign) -> tuple[object, ...]:
@@ -99,7 +107,10 @@ def province_report(campaign: Campaign, unit_ids: Iterable[int] | None = None,
     # The locale is part of the key: captions and notes are sentences in the reader's language.
     key = ("province report", campaign.id, wanted, sort, str(get_locale()), data_key(campaign))
     built = report_cache().get_or_build(key, lambda: _province_report(campaign, wanted, sort))
-    return replace(built, campaign=campaign)  # the tables are shared; the campaign is this request's
+    # The tables are shared; the campaign is this request's, and the topics are counted now (staff tag comments
+    # without changing the campaign's state).
+    found = topics.table(topics.campaign_counts(campaign.id)) if wanted is None else None
+    return replace(built, campaign=campaign, topics=found)
 
 
 def _province_report(campaign: Campaign, unit_ids: Iterable[int] | None, sort: str | None) -> ProvinceReport:
@@ -126,15 +137,18 @@ def _province_report(campaign: Campaign, unit_ids: Iterable[int] | None, sort: s
 
 
 def unit_report(campaign: Campaign, unit_id: int, include_hidden: bool = False) -> UnitReport:
-    """The unit view; ``include_hidden`` lists moderated comments too (for the province administrator).
+    """The unit view; ``include_hidden`` lists moderated comments too (for the province administrator); payment
+    mentions follow :func:`~survey_app.reports.comments.withholds_payment` for the current reader.
 
-    The tables are cached as the province's (:func:`province_report`); the comments are read each time.
+    The tables are cached as the province's (:func:`province_report`); the comments and their topics are read
+    each time (they depend on the reader and on staff's tags, which no response count follows).
     """
     key = ("unit report", campaign.id, unit_id, str(get_locale()), data_key(campaign))
     built = report_cache().get_or_build(key, lambda: _unit_report(campaign, unit_id))
     comments = unit_comments(campaign.id, unit_id, str(built.unit["questionnaire_id"]), built.respondents,
                              include_hidden)
-    return replace(built, campaign=campaign, comments=comments)
+    topic_table = topics.table(topic_counts(comments)) if built.respondents >= tables.MIN_GROUP else None
+    return replace(built, campaign=campaign, comments=comments, topics=topic_table)
 
 
 def _unit_report(campaign: Campaign, unit_id: int) -> UnitReport:

@@ -1,6 +1,7 @@
-"""Pages of the `reports` blueprint: the campaign list, the province view, the unit view, comment moderation.
+"""Pages of the `reports` blueprint: the campaign list, the province view, the unit view.
 
-Downloads (charts, CSV/XLSX tables, PDF, raw responses) are in :mod:`survey_app.reports.downloads`. Every
+Downloads (charts, CSV/XLSX tables, PDF, raw responses) are in :mod:`survey_app.reports.downloads`; the comment
+list, topics and moderation in :mod:`survey_app.reports.moderation`. Every
 route needs a signed-in staff user; what an agency user may open is decided in
 :mod:`survey_app.reports.access`.
 """
@@ -10,21 +11,19 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from werkzeug.wrappers import Response as WerkzeugResponse
 
-from ..auth.access import admin_required, staff_required, visible_unit_ids
+from ..auth.access import staff_required, visible_unit_ids
 from ..extensions import db
 from ..models import Campaign, Level
 from ..questionnaire_registry import registry
-from . import charts, verdict
+from . import charts, topics, verdict
 from .access import campaign_or_404, unit_or_404, visible_campaigns
 from .cache import report_cache
-from .comments import set_hidden
+from .paging import comment_page
 from .report import METHOD_PROVINCE, METHOD_UNIT, data_key, province_report, unit_report
 from .standing import row_badge as standing_row_badge
 from .standing import unit_standing
@@ -102,7 +101,8 @@ def unit(campaign_id: int, unit_id: int) -> str:
     form = registry().get(str(report.unit["questionnaire_id"]))
     return render_template("reports/unit.html", campaign=found, report=report, form=form, method=METHOD_UNIT,
                            standing=cached_standing(found, unit_id), verdict_method=VERDICT_METHOD,
-                           chart_kinds=charts.UNIT_KINDS, chart_alt=charts.alt_text)
+                           chart_kinds=charts.UNIT_KINDS, chart_alt=charts.alt_text,
+                           page=comment_page(report.comments), topics=topics.catalogue())
 
 
 def cached_standing(campaign: Campaign, unit_id: int) -> Any:
@@ -111,16 +111,3 @@ def cached_standing(campaign: Campaign, unit_id: int) -> Any:
     levels = tuple(db.session.execute(select(Level.code, Level.name).order_by(Level.code)).all())
     key = ("standing", campaign.id, unit_id, str(get_locale()), levels, data_key(campaign))
     return report_cache().get_or_build(key, lambda: unit_standing(campaign, unit_id))
-
-
-@bp.route("/<int:campaign_id>/units/<int:unit_id>/comments/<int:response_id>", methods=["POST"])
-@admin_required
-def moderate(campaign_id: int, unit_id: int, response_id: int) -> WerkzeugResponse:
-    """Hide an abusive comment from agencies and exports, or show it again (province administrator only)."""
-    found = campaign_or_404(campaign_id)
-    unit_or_404(found, unit_id)
-    hide = request.form.get("hide") == "1"
-    if not set_hidden(found.id, unit_id, response_id, hide):
-        abort(404)
-    flash(_("The comment is hidden from agencies and exports.") if hide else _("The comment is shown again."), "info")
-    return redirect(url_for("reports.unit", campaign_id=found.id, unit_id=unit_id, _anchor="comments"))

@@ -1,7 +1,8 @@
 """A small province with known answers: two campaigns, four units, an admin and an agency user of unit A.
 
-Unit A (one-stop, 8 respondents, some comments) and unit B (health, 6 respondents) have enough answers to be
-reported; unit C (one-stop, 3 respondents, one comment) has too few, so nothing of it may be shown anywhere.
+Unit A (one-stop, 8 respondents, some comments; the sixth, who wrote none, reports an informal payment) and
+unit B (health, 6 respondents) have enough answers to be reported; unit C (one-stop, 3 respondents, one comment)
+has too few, so nothing of it may be shown anywhere.
 Unit D (education) has no response yet. The earlier campaign gives the trend its first point.
 """
 
@@ -46,7 +47,7 @@ def _answers(sector: str, overall: object, index: int, comment: str | None = Non
     answers: dict[str, object] = {"overall": overall}
     if sector == "one_stop":
         answers.update({"staff_polite": 5 if index % 2 else 3, "staff_explain": 4, "access_waiting_area": 2,
-                        "informal_payment": "yes" if index == 0 else "no", "gender": "female"})
+                        "informal_payment": "yes" if index == 5 else "no", "gender": "female"})
     elif sector == "health":
         answers.update({"staff_respect": 4, "informal_payment": "no"})
     if comment:

@@ -78,10 +78,10 @@ def test_workbooks_hold_one_sheet_per_table(admin: FlaskClient, province: Provin
     province_book = openpyxl.load_workbook(io.BytesIO(
         admin.get(f"/reports/{province.campaign_id}/report.xlsx?lang=en").data))
     assert province_book.sheetnames == ["Sectors", "Units", "Areas", "Trend", "Change since last campaign",
-                                        "What to fix first", "Definitions"]
+                                        "What to fix first", "Comments by topic", "Definitions"]
     unit_book = openpyxl.load_workbook(io.BytesIO(
         admin.get(f"/reports/{province.campaign_id}/units/{province.unit_a}/report.xlsx?lang=en").data))
     assert unit_book.sheetnames == ["Overall satisfaction", "Change since last campaign", "Dimensions", "Questions",
-                                    "Yes-no questions", "Trend", "Comments", "Definitions"]
+                                    "Yes-no questions", "Trend", "Comments by topic", "Comments", "Definitions"]
     comments = [row[0] for row in unit_book["Comments"].iter_rows(min_row=3, values_only=True)]
     assert "Cán bộ nhiệt tình, hướng dẫn rõ ràng." in comments

@@ -5,7 +5,7 @@ worker what changed (see survey_app/revision.py). Existing campaigns start at re
 stored responses.
 
 Revision ID: 5a1f0c7e9b21
-Revises: e5a9c3d71b24
+Revises: c3a9e5d2f1b8
 Create Date: 2026-12-01 07:20:00
 
 """
@@ -15,7 +15,7 @@ from alembic import op
 from survey_app.revision import drop_statements, trigger_statements
 
 revision = '5a1f0c7e9b21'
-down_revision = 'e5a9c3d71b24'
+down_revision = 'c3a9e5d2f1b8'
 branch_labels = None
 depends_on = None
 
