@@ -31,9 +31,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from .admin.progress import campaign_progress
-from .extensions import db
 from .kiosk_health import kiosk_states
 from .models import Campaign
+from .platform.extensions import db
 from .reports import tables
 from .reports.dataset import campaign_data
 

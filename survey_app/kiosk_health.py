@@ -19,8 +19,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from .extensions import db
 from .models import KioskDevice
+from .platform.extensions import db
 
 DEVICE_ID = re.compile(r"[A-Za-z0-9_-]{8,40}\Z")
 MAX_UNSENT = 100_000

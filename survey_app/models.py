@@ -21,7 +21,7 @@ from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, Strin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .extensions import db
+from .platform.extensions import db
 
 SECTORS = ("one_stop", "health", "education")
 CHANNELS = ("kiosk", "qr")

@@ -15,8 +15,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from ..extensions import db
 from ..models import Campaign, CampaignUnit, Response
+from ..platform.extensions import db
 
 
 @dataclass(frozen=True)

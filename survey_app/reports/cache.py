@@ -17,8 +17,8 @@ from typing import Any, TypeVar
 from flask import current_app
 from sqlalchemy import func, select
 
-from ..extensions import db
 from ..models import CampaignUnit, Response
+from ..platform.extensions import db
 
 EXTENSION_KEY = "reports_cache"
 DEFAULT_SIZE = 256

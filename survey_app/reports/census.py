@@ -66,8 +66,8 @@ def margins_cli() -> None:
 @with_appcontext
 def set_command(campaign_id: int, path: Path, source: str) -> None:
     """Rake the reports of CAMPAIGN_ID to the margins in PATH (YAML or JSON)."""
-    from ..extensions import db
     from ..models import Campaign
+    from ..platform.extensions import db
 
     if db.session.get(Campaign, campaign_id) is None:
         raise click.ClickException(f"no campaign {campaign_id}")

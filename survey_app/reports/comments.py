@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from ..collation import sort_key
-from ..extensions import db
 from ..models import Response
+from ..platform.extensions import db
 from ..questionnaire_registry import registry
 from .tables import MIN_GROUP
 

@@ -24,8 +24,8 @@ from analysis import design_weights, rake, read_database
 from analysis.margins import with_not_stated
 
 from ..collation import sort_key
-from ..extensions import db
 from ..models import Campaign, CampaignUnit, Unit
+from ..platform.extensions import db
 from ..questionnaire_registry import registry
 from .cache import fingerprint, report_cache
 from .census import CensusMargins, load_margins, margins_path

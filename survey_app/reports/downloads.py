@@ -11,8 +11,8 @@ import re
 
 from flask import Response, abort, request
 
-from ..attachment import content_disposition
 from ..auth.access import admin_required, staff_required, visible_unit_ids
+from ..platform.attachment import content_disposition
 from . import charts, exports, pdf
 from .access import campaign_or_404, require_admin, unit_or_404
 from .report import METHOD_PROVINCE, METHOD_UNIT, province_report, unit_report

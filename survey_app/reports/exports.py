@@ -20,7 +20,7 @@ from analysis import read_database
 from analysis.data import anonymous_order
 from analysis.spreadsheet import spreadsheet_safe
 
-from ..extensions import db
+from ..platform.extensions import db
 from ..questionnaire_registry import registry
 from .table import Table, export_frame
 from .tables import MIN_GROUP

@@ -15,8 +15,8 @@ from flask import abort, request
 from werkzeug.wrappers import Response as HttpResponse
 
 from .. import kiosk_health
-from ..extensions import csrf, limiter
 from ..models import utcnow
+from ..platform.extensions import csrf, limiter
 from . import links
 from .routes import TOKEN, bp
 

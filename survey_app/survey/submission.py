@@ -25,8 +25,8 @@ from sqlalchemy import event, exists, insert, select, update
 from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from ..extensions import db
 from ..models import CampaignUnit, ReceiptCode, Response, province_today
+from ..platform.extensions import db
 
 
 class Outcome(enum.Enum):
