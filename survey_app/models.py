@@ -21,7 +21,7 @@ from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, Strin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .platform.extensions import db
+from .platform.extensions import Model, db
 
 SECTORS = ("one_stop", "health", "education")
 CHANNELS = ("kiosk", "qr")
@@ -54,7 +54,7 @@ def new_token() -> str:
     return secrets.token_urlsafe(16)
 
 
-class Unit(db.Model):
+class Unit(Model):
     """A service point: a one-stop shop, a public hospital or a public primary school."""
 
     __tablename__ = "units"
@@ -77,7 +77,7 @@ class Unit(db.Model):
         return f"<Unit {self.code}>"
 
 
-class Level(db.Model):
+class Level(Model):
     """An administrative level a province places units at (since 1 July 2025: province and commune).
 
     Levels are data, not code: a province lists its own, and a level no unit uses any more (a district, after the
@@ -91,7 +91,7 @@ class Level(db.Model):
     position: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class Campaign(db.Model):
+class Campaign(Model):
     """A survey period, e.g. "Khảo sát sự hài lòng Quý III/2026"; answers are taken only while it is open."""
 
     __tablename__ = "campaigns"
@@ -130,7 +130,7 @@ class Campaign(db.Model):
         return day <= self.last_day + timedelta(days=self.late_days or 0)
 
 
-class CampaignUnit(db.Model):
+class CampaignUnit(Model):
     """A unit taking part in a campaign: its questionnaire, service volume, quota and receipt-code rule.
 
     The links are the unit's (:class:`Unit`), not the campaign's: the campaign open for the unit decides the
@@ -159,7 +159,7 @@ class CampaignUnit(db.Model):
         super().__init__(**values)
 
 
-class LinkAlias(db.Model):
+class LinkAlias(Model):
     """An earlier address of a unit's link: a per-campaign QR token printed before links belonged to units
     (``replaced_on`` empty: it still works as the unit's QR link), or a link replaced by an administrator
     (``replaced_on`` set: the page says so and stores nothing)."""
@@ -173,7 +173,7 @@ class LinkAlias(db.Model):
     unit: Mapped[Unit] = relationship()
 
 
-class ReceiptCode(db.Model):
+class ReceiptCode(Model):
     """A one-time code printed on a citizen's receipt; it lets exactly one response in."""
 
     __tablename__ = "receipt_codes"
@@ -184,7 +184,7 @@ class ReceiptCode(db.Model):
     used: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class Response(db.Model):
+class Response(Model):
     """One completed questionnaire. Anonymous by construction: see the module docstring."""
 
     __tablename__ = "responses"
@@ -202,7 +202,7 @@ class Response(db.Model):
     comment_hidden: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class CounterAnswer(db.Model):
+class CounterAnswer(Model):
     """One tap on a service-counter device (counter.py): a score of 1..5 and, for a low one, maybe a reason.
 
     Kept apart from ``responses``: it is another instrument (one question, asked at the counter), so its results
@@ -228,7 +228,7 @@ user_units = db.Table(
 )
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """A staff account: ``province_admin`` sees everything, ``agency`` only its own units, ``translator`` only the
     recording of prompts in its ``language`` (a local speaker, who needs no access to any answer)."""
 
@@ -271,7 +271,7 @@ class User(UserMixin, db.Model):
         return self.is_admin or any(unit.id == unit_id for unit in self.units)
 
 
-class KioskDevice(db.Model):
+class KioskDevice(Model):
     """A kiosk browser's last heartbeat: a random id it keeps itself, how many answers wait in its outbox, and how
     many answers it kept were refused when finally sent (too late for their campaign).
 
@@ -289,7 +289,7 @@ class KioskDevice(db.Model):
     refused: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
-class AlertNotice(db.Model):
+class AlertNotice(Model):
     """An alert that was e-mailed: its key (kind, campaign, unit or kiosk) makes each alert go out once."""
 
     __tablename__ = "alert_notices"

@@ -103,7 +103,7 @@ def _raked(data: CampaignData, census: CensusMargins) -> CampaignData:
     except ValueError as error:
         return replace(data, census_source=census.source, raking_problem=str(error))
     columns = {variable: f"{CALIBRATED}{variable}" for variable in margins}
-    out = frame.assign(**{DESIGN_WEIGHT: frame[WEIGHT], WEIGHT: raked.to_numpy()}, **{
+    out = frame.assign(**{DESIGN_WEIGHT: frame[WEIGHT], WEIGHT: raked.to_numpy()}, **{  # type: ignore[arg-type]
         columns[v]: filled[v].astype(str).to_numpy() for v in margins})
     return replace(data, frame=out, calibration=tuple(columns.values()), census_source=census.source,
                    not_stated=estimated)
