@@ -1,7 +1,9 @@
 """Flask application for collecting citizen satisfaction surveys.
 
 The package is a thin web layer: questionnaire logic lives in :mod:`questionnaires`, statistics in
-:mod:`analysis`; views parse a request, call one of those, and render.
+:mod:`analysis`; views parse a request, call one of those, and render. What Flask, Flask-WTF and gunicorn need
+around the application (configuration, extensions, error pages, headers, the request-path shortcuts) is in
+:mod:`survey_app.platform`, which imports nothing from the rest of the package.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
+import pytest
 from flask import Flask
 
 import survey_app
@@ -41,6 +42,16 @@ def test_the_platform_imports_nothing_from_the_domain() -> None:
               for line, name in imported_modules(path, "survey_app.platform")
               if (name == "survey_app" or name.startswith("survey_app."))
               and not name.startswith("survey_app.platform")]
+    assert upward == []
+
+
+@pytest.mark.parametrize("library", ["analysis", "questionnaires"])
+def test_the_libraries_import_neither_flask_nor_the_web_application(library: str) -> None:
+    root = PACKAGE.parent / library
+    upward = [f"{path.relative_to(PACKAGE.parent)}:{line}: {name}"
+              for path in sorted(root.rglob("*.py"))
+              for line, name in imported_modules(path, ".".join(path.relative_to(PACKAGE.parent).parent.parts))
+              if name.split(".")[0] in ("survey_app", "flask", "flask_babel", "flask_sqlalchemy", "werkzeug")]
     assert upward == []
 
 

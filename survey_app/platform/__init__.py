@@ -9,8 +9,9 @@ Plumbing every Flask application has:
 - :mod:`.config` — default settings, ``instance/config.py`` and environment layering helpers (``create_app``).
 - :mod:`.extensions` — ``db``, ``babel``, ``csrf``, ``login_manager``, ``limiter``, ``migrate``, created unbound.
 - :mod:`.errors` — the localized error pages (400–500), never a traceback.
-- :mod:`.security` — the security headers (CSP, referrer policy, framing) of every response: what Flask-Talisman
-  would set, without its HTTPS redirect (the reverse proxy does that). Held by
+- :mod:`.security` — the security headers of every response (content security policy, ``nosniff``, no framing,
+  referrer and permissions policies) and ``no-store`` on staff pages: a few lines where an extension such as
+  Flask-Talisman would also redirect to HTTPS and set HSTS, which nginx does here (``deploy/nginx.conf``). Held by
   ``tests/robustness/test_security.py::test_every_page_sends_the_security_headers``.
 - :mod:`.row_id` — Werkzeug's ``int`` URL converter bounded to the ids a database row can have, so a huge id is a
   404 page, not a database overflow (a 500). Held by
@@ -44,9 +45,10 @@ equal to the library by a test. A new one needs a measured reason too.
   ``tests/test_platform.py::test_hooks_are_wrapped_as_flask_wraps_them``.
 - :mod:`.worker` replaces gunicorn's sync worker's lingering close (gunicorn ≥ 26 waits up to 2 s for each client
   to hang up): 871/840 against 848/826 submissions/s with gunicorn's own sync worker. It still lingers when
-  request bytes were left unread: ``tests/robustness/test_worker.py::test_a_reply_arrives_whole_when_the_request_
-  body_was_not_read`` and ``::test_a_client_that_does_not_hang_up_does_not_hold_up_the_next_one`` on a real
-  gunicorn. Run with ``gunicorn --worker-class survey_app.platform.worker.SyncWorker`` (README, "Production").
+  request bytes were left unread; ``tests/robustness/test_worker.py`` holds both on a real gunicorn
+  (``test_a_reply_arrives_whole_when_the_request_body_was_not_read``,
+  ``test_a_client_that_does_not_hang_up_does_not_hold_up_the_next_one``). Run with
+  ``gunicorn --worker-class survey_app.platform.worker.SyncWorker`` (README, "Production").
 
 Kept outside: ``survey_app/database.py`` (it seeds the demo province, which is domain), ``formats.py``,
 ``collation.py`` and ``form_messages.py`` (how Vietnamese numbers, names and messages are written: language, not
