@@ -79,7 +79,7 @@ def _load_mapping(path: Path) -> Any:
 def _questionnaires(directory: Path | None) -> Any:
     """Questionnaires from ``directory`` or the shipped ones; None (types inferred) when none can be loaded."""
     try:
-        from questionnaires import load_directory  # type: ignore[attr-defined]
+        from questionnaires import load_directory
     except ImportError:
         if directory is not None:
             raise ValueError("--questionnaires: the questionnaires package has no load_directory()") from None

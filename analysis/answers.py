@@ -67,7 +67,7 @@ def item_specs(questionnaires: Any) -> dict[str, ItemSpec]:
     return specs
 
 
-def distinct_values(values: Sequence[Any] | pd.Series) -> tuple[np.ndarray, list[Any]]:
+def distinct_values(values: Sequence[Any] | pd.Series | np.ndarray) -> tuple[np.ndarray, list[Any]]:
     """Codes (-1 for missing or blank) and distinct values; lists become ``;``-joined strings first."""
     array = values.to_numpy(dtype=object) if isinstance(values, pd.Series) else np.asarray(values, dtype=object)
     try:
@@ -84,7 +84,8 @@ def distinct_values(values: Sequence[Any] | pd.Series) -> tuple[np.ndarray, list
 
 def _lookup(codes: np.ndarray, table: list[Any], missing: Any) -> np.ndarray:
     """``table[code]``, with ``missing`` for code -1."""
-    return np.asarray(table + [missing], dtype=object if missing is None else None)[codes]
+    looked_up: np.ndarray = np.asarray(table + [missing], dtype=object if missing is None else None)[codes]
+    return looked_up
 
 
 def _likert(value: Any) -> int | None:
@@ -159,7 +160,7 @@ def _reject(item_id: str, distinct: list[Any], bad: Iterable[bool], expected: st
         raise ValueError(f"item {item_id!r}: values {wrong[:5]} are not {expected}; correct the data or the item type")
 
 
-def infer_spec(values: Sequence[Any] | pd.Series, from_csv: bool = False) -> ItemSpec:
+def infer_spec(values: Sequence[Any] | pd.Series | np.ndarray, from_csv: bool = False) -> ItemSpec:
     """Guess an item's type from its values when no questionnaire is given.
 
     Lists (or JSON arrays, or in a CSV ``;``-joined codes) give ``multi``; only 1..5 and ``"na"`` give

@@ -68,20 +68,24 @@ def rate_change(
                           later[keep].add_suffix("_later").reset_index(drop=True)], axis=1)
         both["_merge"] = "both"
     change = both["rate_later"] - both["rate_earlier"]
-    se = np.sqrt(both["se_earlier"] ** 2 + both["se_later"] ** 2)
+    se = np.sqrt((both["se_earlier"] ** 2 + both["se_later"] ** 2).to_numpy(dtype=float))
     table = both[columns].copy()
     table["rate_earlier"] = both["rate_earlier"].to_numpy(dtype=float)
     table["rate_later"] = both["rate_later"].to_numpy(dtype=float)
     table["change"] = change.to_numpy(dtype=float)
-    table["se"] = se.to_numpy(dtype=float)
+    table["se"] = se
     table["ci_low"] = table["change"] - z * table["se"]
     table["ci_high"] = table["change"] + z * table["se"]
     known = table["ci_low"].notna()
     verdict = np.where(table["ci_low"] > 0, IMPROVED, np.where(table["ci_high"] < 0, WORSE, NO_CLEAR_CHANGE))
-    table["verdict"] = pd.array(np.where(known, verdict, None), dtype="string")
+    verdict = verdict.astype(object)
+    verdict[~known.to_numpy()] = None
+    table["verdict"] = pd.array(verdict, dtype="string")
     side = both["_merge"].astype(str)
     reason = np.where(side == "left_only", "not surveyed in the later campaign",
                       np.where(side == "right_only", "not surveyed in the earlier campaign",
                                "no estimate in one of the campaigns (too few answers)"))
-    table["reason"] = pd.array(np.where(known, None, reason), dtype="string")
+    reason = reason.astype(object)
+    reason[known.to_numpy()] = None
+    table["reason"] = pd.array(reason, dtype="string")
     return table

@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -58,8 +58,9 @@ def tidy(raw: pd.DataFrame | Mapping[str, Any], questionnaires: Any = None, from
         columns[column] = _leading(column, raw[column])
     ordered = [i for i in specs if i in items] + [i for i in items if i not in specs]
     for item_id in ordered:
-        spec = specs.get(item_id) or infer_spec(raw[item_id], from_csv)
-        columns.update(convert(item_id, spec, raw[item_id]))
+        values = cast("pd.Series | Sequence[Any]", raw[item_id])  # one column: names are unique
+        spec = specs.get(item_id) or infer_spec(values, from_csv)
+        columns.update(convert(item_id, spec, values))
     return pd.DataFrame(columns, index=pd.RangeIndex(len(raw[LEADING_COLUMNS[0]])))
 
 

@@ -254,4 +254,5 @@ def sandwich(x: np.ndarray, y: np.ndarray, mu: np.ndarray, w: np.ndarray, stratu
     totals = np.column_stack([np.bincount(codes, direction[:, j] * w, minlength=len(sizes))
                               for j in range(x.shape[1])])
     squares = (direction * (w2 * factor[codes])[:, None]).T @ direction
-    return squares - (totals * (factor / np.maximum(sizes, 1))[:, None]).T @ totals
+    result: np.ndarray = squares - (totals * (factor / np.maximum(sizes, 1))[:, None]).T @ totals
+    return result

@@ -215,7 +215,8 @@ def _rates(
     if target is not None:
         goals = _targets(target, keys)
         table["target"] = goals
-        table["verdict"] = pd.array(verdicts(table["ci_low"], table["ci_high"], goals), dtype="string")
+        verdict = verdicts(table["ci_low"].to_numpy(), table["ci_high"].to_numpy(), goals)
+        table["verdict"] = pd.array(verdict, dtype="string")
     table.attrs["notes"] = notes
     return table
 

@@ -126,7 +126,7 @@ def build_report(df: pd.DataFrame, weights: pd.Series, questionnaires: Any = Non
     targets = sector_targets(questionnaires)
     report = Report()
     report.tables["weights"] = _weights_table(weights)
-    options = {"weight": weights, "min_n": min_n, "level": level, "ci": ci, **(design or {})}
+    options: dict[str, Any] = {"weight": weights, "min_n": min_n, "level": level, "ci": ci, **(design or {})}
     for name in by:
         table = _rates_by(df, name, item, targets, options)
         report.tables[f"rates_by_{name}"] = table
@@ -207,8 +207,8 @@ def _sample_size_table(df: pd.DataFrame) -> pd.DataFrame:
     volume = units["volume"].to_numpy(dtype=float, na_value=0.0)
     units["needed_5_points"] = required_sample_sizes(volume, margin=0.05)
     expected = units["sector"].astype(str).map(SECTOR_TARGETS).fillna(0.5).to_numpy(dtype=float)
-    units["needed_at_target_rate"] = [int(required_sample_sizes([v], 0.05, r)[0]) for v, r in zip(volume, expected,
-                                                                                                  strict=True)]
+    units["needed_at_target_rate"] = [int(required_sample_sizes([v], 0.05, float(r))[0])
+                                      for v, r in zip(volume, expected, strict=True)]
     units["shortfall"] = np.maximum(units["needed_5_points"] - units["respondents"], 0)
     return units
 

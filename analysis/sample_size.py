@@ -69,7 +69,8 @@ def required_sample_sizes(
     with np.errstate(divide="ignore", invalid="ignore"):
         n = np.where(population > 0, n0 / (1 + n0 / population), 0.0)
     # Round up, ignoring floating-point noise in the last digits (e.g. 384.00000000000006 -> 384).
-    return np.minimum(np.ceil(n - 1e-9), population).astype(np.int64)
+    sizes: np.ndarray = np.minimum(np.ceil(n - 1e-9), population).astype(np.int64)
+    return sizes
 
 
 def required_sample_size(

@@ -126,7 +126,8 @@ def _answers(item: Item, n: int, latent: np.ndarray, rng: np.random.Generator) -
         score = np.clip(np.rint(latent + rng.normal(0.0, 0.7, n)), 1, 5).astype(int)
         score[draw < 0.03] = 6
         score[draw < (0.01 if item.role == "overall" else 0.015)] = 0
-        return np.array([None, 1, 2, 3, 4, 5, "na"], dtype=object)[score]
+        stored: np.ndarray = np.array([None, 1, 2, 3, 4, 5, "na"], dtype=object)[score]
+        return stored
     codes = [o.code for o in item.options]
     if item.type == "single":
         known = POPULATION_MARGINS.get(item.weighting_variable or item.id, {})
@@ -211,15 +212,16 @@ def write_database(survey: SimulatedSurvey, url: str) -> None:
         connection.execute(schema.campaigns.insert(), [{
             "id": campaign_id, "name": f"Campaign {campaign_id}", "status": "closed", "starts_on": date(2025, 3, 1),
             "ends_on": date(2025, 3, 31), "created_at": datetime(2025, 2, 1)}])
-        unit_rows = [{**row, "area": "", "qr_token": f"q{row['id']}", "kiosk_token": f"k{row['id']}"}
-                     for row in survey.units.drop(columns=["service_volume", "questionnaire_id", "area"])
-                     .to_dict("records")]
+        units = survey.units.drop(columns=["service_volume", "questionnaire_id", "area"])
+        unit_rows = [{**{str(column): value for column, value in row.items()},
+                      "area": "", "qr_token": f"q{row['id']}", "kiosk_token": f"k{row['id']}"}
+                     for row in units.to_dict("records")]
         connection.execute(schema.units.insert(), unit_rows)
         connection.execute(schema.campaign_units.insert(), [
-            {"campaign_id": campaign_id, "unit_id": int(u.id), "questionnaire_id": u.questionnaire_id,
-             "service_volume": int(u.service_volume), "quota": 400,
-             "receipt_codes_required": False, "area": u.area}
-            for u in survey.units.itertuples()
+            {"campaign_id": campaign_id, "unit_id": int(u["id"]), "questionnaire_id": u["questionnaire_id"],
+             "service_volume": int(u["service_volume"]), "quota": 400,
+             "receipt_codes_required": False, "area": u["area"]}
+            for u in survey.units.to_dict("records")
         ])
         names = list(rows)
         marker = "?" if engine.dialect.paramstyle == "qmark" else "%s"

@@ -41,9 +41,9 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
         column = out.iloc[:, position]
         if isinstance(column.dtype, pd.CategoricalDtype):
             if _needs_quote(pd.Series(column.cat.categories, dtype=object)).any():
-                out.isetitem(position, _quoted(column.astype(object)))
+                out.isetitem(position, _quoted(column.astype(object)))  # type: ignore[arg-type]  # stubs lack Series
         elif column.dtype == object or pd.api.types.is_string_dtype(column.dtype):
-            out.isetitem(position, _quoted(column))
+            out.isetitem(position, _quoted(column))  # type: ignore[arg-type]  # pandas takes a Series
     return out
 
 

@@ -31,8 +31,8 @@ from sqlalchemy import func, insert, select  # noqa: E402
 from survey_app import create_app  # noqa: E402
 from survey_app.auth import staff_session  # noqa: E402
 from survey_app.demo import seed  # noqa: E402
-from survey_app.extensions import db  # noqa: E402
 from survey_app.models import Campaign, Response, User  # noqa: E402
+from survey_app.platform.extensions import db  # noqa: E402
 
 COPY_COLUMNS = ("campaign_id", "unit_id", "questionnaire_id", "questionnaire_version", "channel", "locale",
                 "submitted_on", "answers", "comment_hidden")

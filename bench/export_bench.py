@@ -42,8 +42,8 @@ def build(path: Path, rows: int) -> None:
     sys.path.insert(0, str(ROOT))
     import questionnaires
     from survey_app import create_app
-    from survey_app.extensions import db
     from survey_app.models import Campaign, CampaignUnit, Unit, User
+    from survey_app.platform.extensions import db
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "SECRET_KEY": "bench"})
     forms = questionnaires.load_directory()
@@ -117,8 +117,8 @@ def measure(path: Path, fmt: str) -> None:
     sys.path.insert(0, str(ROOT))
     from survey_app import create_app
     from survey_app.auth import staff_session
-    from survey_app.extensions import db
     from survey_app.models import Campaign, User
+    from survey_app.platform.extensions import db
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "SECRET_KEY": "bench"})
     with app.app_context():

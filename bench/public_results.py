@@ -21,8 +21,8 @@ def main() -> int:
     args = parser.parse_args()
     from survey_app import create_app
     from survey_app.demo import seed
-    from survey_app.extensions import db
     from survey_app.models import Campaign
+    from survey_app.platform.extensions import db
 
     with tempfile.TemporaryDirectory() as folder:
         app = create_app({"TESTING": True, "SECRET_KEY": "bench",

@@ -47,8 +47,8 @@ def build(url: str, rows: int, units: int, instance: Path) -> dict[str, Any]:
 
     from analysis.simulation import answers_json, simulate_survey
     from survey_app import create_app
-    from survey_app.extensions import db
     from survey_app.models import Campaign, CampaignUnit, Unit, User
+    from survey_app.platform.extensions import db
     from survey_app.questionnaire_registry import registry
 
     app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False})
@@ -120,8 +120,8 @@ def client_of(app: Any, admin_id: int) -> Any:
 
 def submit(app: Any, campaign_id: int, unit_id: int) -> float:
     """Store one response through the kiosk's insert; seconds it took."""
-    from survey_app.extensions import db
     from survey_app.models import CampaignUnit
+    from survey_app.platform.extensions import db
     from survey_app.survey.submission import Outcome, Submission, store
 
     with app.app_context():

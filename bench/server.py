@@ -27,7 +27,7 @@ _WORKER_TMP = "/dev/shm" if os.path.isdir("/dev/shm") else tempfile.gettempdir()
 PING_PATH = "/bench/ping"
 BARE_PATH = "/bench/bare"
 #: The worker class production runs (README, "Production"): gunicorn's sync worker that does not linger after replies.
-WORKER_CLASS = "survey_app.worker.SyncWorker"
+WORKER_CLASS = "survey_app.platform.worker.SyncWorker"
 #: What the bare-insert baseline stores: 31 answers, the size of a long questionnaire.
 BARE_ANSWERS = {f"item_{n}": n % 5 + 1 for n in range(31)}
 
@@ -40,7 +40,7 @@ def server_app() -> Flask:
     same hooks as the survey pages (security headers, compression, session), so the ratios compare like with like.
     """
     from survey_app import create_app
-    from survey_app.extensions import csrf
+    from survey_app.platform.extensions import csrf
 
     app = create_app({"RATELIMIT_ENABLED": False})
     app.add_url_rule(PING_PATH, "bench_ping", lambda: "ok")
@@ -60,8 +60,8 @@ def _bare_insert() -> tuple[str, int]:
     from flask import current_app
     from sqlalchemy import insert
 
-    from survey_app.extensions import db
     from survey_app.models import CampaignUnit, Response
+    from survey_app.platform.extensions import db
     from survey_app.survey.submission import storage_connection
 
     ids = current_app.extensions.get("bench_ids")
@@ -85,8 +85,8 @@ def prepare(database_url: str, questionnaire_id: str = "one_stop") -> str:
     """Migrate the database and open one campaign with one unit; return the unit's QR link token."""
     from survey_app import create_app
     from survey_app.database import prepare_database
-    from survey_app.extensions import db
     from survey_app.models import Campaign, CampaignUnit, Unit
+    from survey_app.platform.extensions import db
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench"})
     with app.app_context():

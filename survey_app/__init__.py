@@ -1,44 +1,24 @@
 """Flask application for collecting citizen satisfaction surveys.
 
 The package is a thin web layer: questionnaire logic lives in :mod:`questionnaires`, statistics in
-:mod:`analysis`; views parse a request, call one of those, and render.
+:mod:`analysis`; views parse a request, call one of those, and render. What Flask, Flask-WTF and gunicorn need
+around the application (configuration, extensions, error pages, headers, the request-path shortcuts) is in
+:mod:`survey_app.platform`, which imports nothing from the rest of the package.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from types import FunctionType
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from . import config as config_module
-from . import row_id
-from .extensions import csrf, db, limiter, login_manager, migrate
-
-
-class SurveyFlask(Flask):
-    """Flask, remembering which of its hooks and views are coroutine functions.
-
-    Flask asks ``inspect.iscoroutinefunction`` about every hook and view on every request — about ten times for a
-    survey page — and the answer never changes for a function. Bound methods are asked afresh, as Flask does (a
-    new object each time, so remembering them would only grow the memo).
-    """
-
-    _checked: dict[FunctionType, Callable[..., Any]]
-
-    def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
-        if type(func) is not FunctionType:
-            return super().ensure_sync(func)
-        checked = self.__dict__.setdefault("_checked", {})
-        sync = checked.get(func)
-        if sync is None:
-            sync = super().ensure_sync(func)
-            if len(checked) < 4096:
-                checked[func] = sync
-        return sync
+from .platform import config as config_module
+from .platform import row_id
+from .platform.application import SurveyFlask
+from .platform.extensions import csrf, db, limiter, login_manager, migrate
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -61,7 +41,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     row_id.init_app(app)
     _register_blueprints(app)
 
-    from . import cli, compression, cookie_session, counter, errors, i18n, prompts, security
+    from . import cli, counter, i18n, prompts
+    from .platform import compression, cookie_session, errors, security
 
     cookie_session.init_app(app)
     i18n.init_app(app)

@@ -14,8 +14,8 @@ from werkzeug.serving import WSGIRequestHandler, run_simple
 from . import create_app
 from .database import prepare_database
 from .demo import DEMO_PASSWORDS
-from .extensions import db
 from .models import Campaign, CampaignUnit
+from .platform.extensions import db
 from .speech import speak_in_background
 
 

@@ -24,8 +24,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from .alerts import KIND_TITLES, KINDS, Alert
-from .extensions import db
 from .models import AlertNotice, User
+from .platform.extensions import db
 
 
 class MailError(Exception):

@@ -20,9 +20,10 @@ last heartbeat, or its count of refused answers, so each new refusal is told onc
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any, cast
 
 import pandas as pd
 from flask_babel import format_datetime, format_percent
@@ -31,9 +32,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from .admin.progress import campaign_progress
-from .extensions import db
 from .kiosk_health import kiosk_states
 from .models import Campaign
+from .platform.extensions import db
 from .reports import tables
 from .reports.dataset import campaign_data
 
@@ -84,7 +85,7 @@ def _below(campaign: Campaign) -> list[Alert]:
                   _("Satisfaction %(rate)s from %(count)d answers: below the target of %(target)s even at the top "
                     "of its 95%% confidence interval (%(high)s).", rate=_percent(row.rate), count=int(row.n),
                     target=_percent(row.target), high=_percent(row.ci_high)))
-            for row in rows.itertuples()]
+            for row in cast("Iterable[Any]", rows.itertuples())]  # named tuples of the table's columns
 
 
 def _behind(campaign: Campaign, today: date) -> list[Alert]:

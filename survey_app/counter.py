@@ -25,10 +25,11 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response as HttpResponse
 from wtforms.validators import ValidationError
 
-from . import csrf_token, i18n
+from . import i18n
 from .auth.access import visible_unit_ids
-from .extensions import csrf, db, limiter
 from .models import Campaign, CounterAnswer, Unit
+from .platform import csrf_token
+from .platform.extensions import csrf, db, limiter
 from .survey.forms import SUBMISSION_ID, new_submission_id
 from .survey.routes import _client_key, _kiosk_place, _submit_limit
 from .survey.submission import province_today

@@ -17,8 +17,8 @@ from sqlalchemy import insert, select
 import questionnaires
 from questionnaires.model import NOT_APPLICABLE, Item, Questionnaire
 
-from .extensions import db
 from .models import Campaign, CampaignUnit, Level, Response, Unit, User
+from .platform.extensions import db
 from .reports.census import save_margins
 
 DEMO_PASSWORDS = {"admin@demo.local": "demo-admin-2026", "agency@demo.local": "demo-agency-2026"}

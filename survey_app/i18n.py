@@ -30,7 +30,7 @@ from werkzeug.http import parse_accept_header
 
 from . import formats
 from .catalog import FALLBACK_LANGUAGE, SOURCE_LANGUAGE, Catalogs, Language, coverage
-from .extensions import babel
+from .platform.extensions import babel
 
 DEFAULT_LOCALE = FALLBACK_LANGUAGE
 SESSION_KEY = "locale"

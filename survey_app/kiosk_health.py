@@ -15,12 +15,13 @@ import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from .extensions import db
 from .models import KioskDevice
+from .platform.extensions import db
 
 DEVICE_ID = re.compile(r"[A-Za-z0-9_-]{8,40}\Z")
 MAX_UNSENT = 100_000
@@ -54,9 +55,9 @@ def record(unit_id: int, device_id: str, unsent: int, now: datetime, refused: in
     return True
 
 
-def _opening(config: Mapping[str, object]) -> tuple[set[int], time, time]:
-    days = {int(day) for day in config.get("KIOSK_OPENING_DAYS", (0, 1, 2, 3, 4))}  # type: ignore[union-attr]
-    start, end = (time.fromisoformat(str(part)) for part in config.get("KIOSK_OPENING_HOURS", ("07:30", "17:00")))  # type: ignore[union-attr]
+def _opening(config: Mapping[str, Any]) -> tuple[set[int], time, time]:
+    days = {int(day) for day in config.get("KIOSK_OPENING_DAYS", (0, 1, 2, 3, 4))}
+    start, end = (time.fromisoformat(str(part)) for part in config.get("KIOSK_OPENING_HOURS", ("07:30", "17:00")))
     return days, start, end
 
 

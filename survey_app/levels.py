@@ -12,8 +12,8 @@ from __future__ import annotations
 from flask import g
 from sqlalchemy import select
 
-from .extensions import db
 from .models import Level
+from .platform.extensions import db
 
 #: The two tiers since 1 July 2025, used when the ``levels`` table is still empty.
 CURRENT_TIERS: tuple[tuple[str, str], ...] = (("province", "Cấp tỉnh"), ("commune", "Cấp xã"))

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import revision
-from .extensions import db
+from .platform.extensions import Model, db
 
 SECTORS = ("one_stop", "health", "education")
 CHANNELS = ("kiosk", "qr")
@@ -55,7 +55,7 @@ def new_token() -> str:
     return secrets.token_urlsafe(16)
 
 
-class Unit(db.Model):
+class Unit(Model):
     """A service point: a one-stop shop, a public hospital or a public primary school."""
 
     __tablename__ = "units"
@@ -78,7 +78,7 @@ class Unit(db.Model):
         return f"<Unit {self.code}>"
 
 
-class Level(db.Model):
+class Level(Model):
     """An administrative level a province places units at (since 1 July 2025: province and commune).
 
     Levels are data, not code: a province lists its own, and a level no unit uses any more (a district, after the
@@ -92,7 +92,7 @@ class Level(db.Model):
     position: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class Campaign(db.Model):
+class Campaign(Model):
     """A survey period, e.g. "Khảo sát sự hài lòng Quý III/2026"; answers are taken only while it is open."""
 
     __tablename__ = "campaigns"
@@ -135,7 +135,7 @@ class Campaign(db.Model):
         return day <= self.last_day + timedelta(days=self.late_days or 0)
 
 
-class CampaignUnit(db.Model):
+class CampaignUnit(Model):
     """A unit taking part in a campaign: its questionnaire, service volume, quota and receipt-code rule.
 
     The links are the unit's (:class:`Unit`), not the campaign's: the campaign open for the unit decides the
@@ -164,7 +164,7 @@ class CampaignUnit(db.Model):
         super().__init__(**values)
 
 
-class LinkAlias(db.Model):
+class LinkAlias(Model):
     """An earlier address of a unit's link: a per-campaign QR token printed before links belonged to units
     (``replaced_on`` empty: it still works as the unit's QR link), or a link replaced by an administrator
     (``replaced_on`` set: the page says so and stores nothing)."""
@@ -178,7 +178,7 @@ class LinkAlias(db.Model):
     unit: Mapped[Unit] = relationship()
 
 
-class ReceiptCode(db.Model):
+class ReceiptCode(Model):
     """A one-time code printed on a citizen's receipt; it lets exactly one response in."""
 
     __tablename__ = "receipt_codes"
@@ -189,7 +189,7 @@ class ReceiptCode(db.Model):
     used: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class Response(db.Model):
+class Response(Model):
     """One completed questionnaire. Anonymous by construction: see the module docstring."""
 
     __tablename__ = "responses"
@@ -212,7 +212,7 @@ class Response(db.Model):
     comment_hidden: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class CommentReview(db.Model):
+class CommentReview(Model):
     """Staff's work on one response's comment: its topic tags and, when hidden, why, by whom and on which day.
 
     Apart from ``responses`` so that the respondent's row is never rewritten by staff work (the hidden flag itself
@@ -229,7 +229,7 @@ class CommentReview(db.Model):
     hidden_on: Mapped[date | None] = mapped_column(Date, nullable=True, default=None)
 
 
-class CounterAnswer(db.Model):
+class CounterAnswer(Model):
     """One tap on a service-counter device (counter.py): a score of 1..5 and, for a low one, maybe a reason.
 
     Kept apart from ``responses``: it is another instrument (one question, asked at the counter), so its results
@@ -255,7 +255,7 @@ user_units = db.Table(
 )
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """A staff account: ``province_admin`` sees everything, ``agency`` only its own units, ``translator`` only the
     recording of prompts in its ``language`` (a local speaker, who needs no access to any answer)."""
 
@@ -298,7 +298,7 @@ class User(UserMixin, db.Model):
         return self.is_admin or any(unit.id == unit_id for unit in self.units)
 
 
-class KioskDevice(db.Model):
+class KioskDevice(Model):
     """A kiosk browser's last heartbeat: a random id it keeps itself, how many answers wait in its outbox, and how
     many answers it kept were refused when finally sent (too late for their campaign).
 
@@ -316,7 +316,7 @@ class KioskDevice(db.Model):
     refused: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
-class AlertNotice(db.Model):
+class AlertNotice(Model):
     """An alert that was e-mailed: its key (kind, campaign, unit or kiosk) makes each alert go out once."""
 
     __tablename__ = "alert_notices"

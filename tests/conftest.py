@@ -18,8 +18,8 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from werkzeug.serving import make_server
 
 from survey_app import create_app
-from survey_app.extensions import db
 from survey_app.models import Campaign, CampaignUnit, Unit, User
+from survey_app.platform.extensions import db
 from tests.pages import check_page
 from tests.postgres.server import PostgresServer, binaries, prepare_template
 

@@ -10,7 +10,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import upgrade
 
 from survey_app import create_app
-from survey_app.extensions import db
+from survey_app.platform.extensions import db
 
 
 def test_environment_overrides_instance_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

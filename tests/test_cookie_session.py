@@ -50,7 +50,7 @@ def test_cookies_are_the_same_as_flasks(app: Flask) -> None:
     plain.set_cookie("session", cookie)
     assert plain.get("/_get").text == "mine"
     plain.get("/_put/flasks")
-    from survey_app.cookie_session import SessionInterface
+    from survey_app.platform.cookie_session import SessionInterface
 
     app.session_interface = SessionInterface()  # …and ours reads Flask's
     again = app.test_client()

@@ -14,7 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from wtforms.validators import ValidationError
 
-from survey_app import create_app, csrf_token
+from survey_app import create_app
+from survey_app.platform import csrf_token
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from survey_app.demo import REFORM_DAY, seed
-from survey_app.extensions import db
 from survey_app.models import Campaign, CampaignUnit, Level, Unit
+from survey_app.platform.extensions import db
 from tests.staff import english, sign_in, text
 
 

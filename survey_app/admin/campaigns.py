@@ -15,9 +15,9 @@ from wtforms import SelectChoice
 
 from ..auth.access import admin_required, staff_required, visible_unit_ids
 from ..collation import sort_key
-from ..extensions import db
 from ..kiosk_health import kiosk_states
 from ..models import SECTORS, Campaign, CampaignUnit, ReceiptCode, Response, Unit, utcnow
+from ..platform.extensions import db
 from ..questionnaire_registry import registry
 from ..survey.submission import province_today
 from .forms import CampaignForm, PlannerForm, ReceiptCodesForm, SaveQuotasForm

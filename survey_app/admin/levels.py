@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from ..auth.access import admin_required
-from ..extensions import db
 from ..levels import CURRENT_TIERS
 from ..models import Level, Unit
+from ..platform.extensions import db
 from .forms import LevelForm
 from .routes import bp
 

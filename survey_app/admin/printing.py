@@ -12,11 +12,11 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from ..attachment import content_disposition
 from ..auth.access import admin_required, staff_required
-from ..extensions import db
 from ..i18n import DEFAULT_LOCALE, normalise
 from ..models import CampaignUnit, ReceiptCode
+from ..platform.attachment import content_disposition
+from ..platform.extensions import db
 from .forms import ReceiptCodesForm
 from .poster import Poster, PosterText, poster_pdf, poster_svg
 from .receipts import create_codes, sheet_pdf

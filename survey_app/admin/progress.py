@@ -18,8 +18,8 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import Select, func, select
 
-from ..extensions import db
 from ..models import Campaign, CampaignUnit, Response
+from ..platform.extensions import db
 from ..reports.mirror import current_state
 from ..revision import CampaignState
 
@@ -111,7 +111,7 @@ def campaign_counts(campaign_id: int) -> Counts:
             and state.last_id > counts.state.last_id):
         rows = db.session.execute(_grouped(campaign_id).where(Response.id > counts.state.last_id,
                                                               Response.id <= state.last_id)).all()
-        if sum(n for *_, n in rows) == state.received - counts.state.received:
+        if sum(int(row[3]) for row in rows) == state.received - counts.state.received:
             held[campaign_id] = _counted(state, rows, counts)
             return held[campaign_id]
     rows = db.session.execute(_grouped(campaign_id).where(Response.id <= state.last_id)).all()
@@ -119,7 +119,7 @@ def campaign_counts(campaign_id: int) -> Counts:
     return held[campaign_id]
 
 
-def _grouped(campaign_id: int) -> Select[tuple[int, str, date, int]]:
+def _grouped(campaign_id: int) -> Select:  # type: ignore[type-arg]
     return (select(Response.unit_id, Response.channel, Response.submitted_on, func.count())
             .where(Response.campaign_id == campaign_id)
             .group_by(Response.unit_id, Response.channel, Response.submitted_on))

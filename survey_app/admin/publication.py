@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from ..auth.access import admin_required
-from ..extensions import db
+from ..platform.extensions import db
 from .routes import bp, campaign_or_404
 
 

@@ -16,8 +16,8 @@ from urllib.parse import quote
 from fpdf import FPDF
 from sqlalchemy import select
 
-from ..extensions import db
 from ..models import CampaignUnit, ReceiptCode
+from ..platform.extensions import db
 from .poster import PAGE_W, new_pdf, qr_png
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"

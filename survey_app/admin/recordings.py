@@ -29,8 +29,8 @@ from werkzeug.wrappers import Response as HttpResponse
 
 from .. import i18n, prompts
 from ..catalog import Language
+from ..platform.security import CSP
 from ..questionnaire_registry import registry
-from ..security import CSP
 from .routes import bp
 
 #: A prompt is a sentence or two. recorder.js asks for 48 kbit/s, so this is 80 s; it stays under the

@@ -14,9 +14,9 @@ from sqlalchemy import select
 
 from ..auth.access import visible_unit_ids
 from ..collation import sorted_by
-from ..extensions import db
 from ..levels import level_name
 from ..models import Campaign, CampaignUnit, Unit
+from ..platform.extensions import db
 
 bp = Blueprint("admin", __name__)
 

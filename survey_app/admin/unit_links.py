@@ -16,8 +16,8 @@ from sqlalchemy import select, update
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from ..auth.access import admin_required
-from ..extensions import db
 from ..models import LinkAlias, Unit, new_token
+from ..platform.extensions import db
 from ..survey.links import CHANNELS, LEGACY
 from ..survey.submission import province_today
 from .routes import bp, kiosk_url, qr_url

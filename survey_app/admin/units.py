@@ -10,10 +10,10 @@ from wtforms import SelectChoice
 
 from ..auth.access import admin_required
 from ..collation import sort_key
-from ..extensions import db
 from ..i18n import available_locales, language_name
 from ..levels import level_name, level_names
 from ..models import SECTORS, Campaign, CampaignUnit, Unit
+from ..platform.extensions import db
 from ..questionnaire_registry import registry
 from .forms import ImportForm, UnitForm
 from .importer import COLUMNS, ImportProblem, ImportRules, UnitRow, read_units_csv

@@ -17,8 +17,8 @@ from ..auth import staff_session
 from ..auth.access import admin_required
 from ..auth.accounts import AccountError, check_account, create_user, reset_password, set_active
 from ..collation import sorted_by
-from ..extensions import db
 from ..models import Unit, User
+from ..platform.extensions import db
 from .forms import NewUserForm, PasswordForm, UserForm
 from .routes import bp
 

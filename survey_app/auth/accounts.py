@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from ..extensions import db
 from ..models import ROLES, Unit, User
+from ..platform.extensions import db
 from .staff_session import end_all
 
 MIN_PASSWORD_LENGTH = 10

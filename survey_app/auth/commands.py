@@ -14,8 +14,8 @@ from flask.cli import AppGroup
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..extensions import db
 from ..models import ROLES, Unit, User
+from ..platform.extensions import db
 from .accounts import AccountError, create_user, find_user, reset_password, set_active
 
 users_cli = AppGroup("users", help="Manage staff accounts.")

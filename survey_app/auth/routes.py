@@ -10,7 +10,7 @@ Sign-in is throttled three ways, so that guessing is slow but nobody can lock a 
   guessing spread over many addresses, set above what a single address can reach under the limit before.
 
 Accounts and addresses reach the limiter's storage (process memory, or Redis) only as keyed hashes
-(:func:`survey_app.extensions.client_key`), so neither an email nor an address is kept there.
+(:func:`survey_app.platform.extensions.client_key`), so neither an email nor an address is kept there.
 """
 
 from __future__ import annotations
@@ -27,9 +27,9 @@ from werkzeug.urls import iri_to_uri
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from ..collation import sorted_by
-from ..extensions import client_key, db, keyed_hash, limiter, login_manager
 from ..i18n import SESSION_KEY as LOCALE_KEY
 from ..models import Campaign, CampaignUnit, Response, User
+from ..platform.extensions import client_key, db, keyed_hash, limiter, login_manager
 from . import staff_session
 from .access import staff_required
 from .forms import LoginForm

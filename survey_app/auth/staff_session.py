@@ -16,8 +16,8 @@ import time
 from flask import current_app, session
 from flask_login import login_user
 
-from ..extensions import db
 from ..models import User
+from ..platform.extensions import db
 
 #: Session key of the time (Unix seconds) of the session's last staff request.
 SEEN_KEY = "staff_seen"

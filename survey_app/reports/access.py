@@ -13,8 +13,8 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..auth.access import require_unit, visible_unit_ids
-from ..extensions import db
 from ..models import Campaign, CampaignUnit
+from ..platform.extensions import db
 
 
 def campaign_or_404(campaign_id: int) -> Campaign:

@@ -65,7 +65,7 @@ def clear_margins(campaign_id: int) -> None:
 
 def _revised(campaign_id: int) -> None:
     """Tell every worker that the campaign's weights changed: the file is not in the database it watches."""
-    from ..extensions import db
+    from ..platform.extensions import db
 
     bump(db.session.connection(), campaign_id)
     db.session.commit()
@@ -83,8 +83,8 @@ def margins_cli() -> None:
 @with_appcontext
 def set_command(campaign_id: int, path: Path, source: str) -> None:
     """Rake the reports of CAMPAIGN_ID to the margins in PATH (YAML or JSON)."""
-    from ..extensions import db
     from ..models import Campaign
+    from ..platform.extensions import db
 
     if db.session.get(Campaign, campaign_id) is None:
         raise click.ClickException(f"no campaign {campaign_id}")

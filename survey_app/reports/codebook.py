@@ -22,8 +22,8 @@ from flask_babel import lazy_gettext as _l
 
 from questionnaires.model import LIKERT_LABELS, NOT_APPLICABLE, NOT_APPLICABLE_LABEL, YES_NO_LABELS, Item, Questionnaire
 
-from ..extensions import db
 from ..models import CampaignUnit
+from ..platform.extensions import db
 from ..questionnaire_registry import registry
 
 #: Items whose answers are codes with labels (the others hold numbers or free text).

@@ -31,8 +31,8 @@ from sqlalchemy import or_, select
 
 from questionnaires.model import YES
 
-from ..extensions import db
 from ..models import CommentReview, Response, User, province_today
+from ..platform.extensions import db
 from ..questionnaire_registry import registry
 from .grouping import fold
 from .tables import MIN_GROUP

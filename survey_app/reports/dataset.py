@@ -24,8 +24,8 @@ from analysis.margins import with_not_stated
 from analysis.strata import design_strata
 
 from ..collation import sort_key
-from ..extensions import db
 from ..models import Campaign, CampaignUnit, Unit
+from ..platform.extensions import db
 from ..questionnaire_registry import registry
 from ..revision import CampaignState
 from .cache import fingerprint, report_cache
@@ -110,7 +110,7 @@ def _raked(data: CampaignData, census: CensusMargins) -> CampaignData:
     except ValueError as error:
         return replace(data, census_source=census.source, raking_problem=error)
     columns = {variable: f"{CALIBRATED}{variable}" for variable in margins}
-    out = frame.assign(**{DESIGN_WEIGHT: frame[WEIGHT], WEIGHT: raked.to_numpy()}, **{
+    out = frame.assign(**{DESIGN_WEIGHT: frame[WEIGHT], WEIGHT: raked.to_numpy()}, **{  # type: ignore[arg-type]
         columns[v]: filled[v].astype(str).to_numpy() for v in margins})
     return replace(data, frame=out, calibration=tuple(columns.values()), census_source=census.source,
                    not_stated=estimated)

@@ -14,8 +14,8 @@ from flask import Response, abort, request, stream_with_context
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..attachment import content_disposition
 from ..auth.access import admin_required, staff_required, visible_unit_ids
+from ..platform.attachment import content_disposition
 from . import charts, dialect, exports, pdf, workbook
 from .access import campaign_or_404, require_admin, unit_or_404
 from .report import METHOD_PROVINCE, METHOD_UNIT, province_report, unit_report

@@ -31,8 +31,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from analysis import read_database
 from analysis.data import anonymous_order
 
-from ..extensions import db
 from ..models import Campaign
+from ..platform.extensions import db
 from . import codebook, dialect, stream, workbook
 from .codebook import campaign_questionnaires
 from .dialect import Dialect

@@ -26,7 +26,7 @@ from flask import current_app
 
 from analysis import read_database
 
-from ..extensions import db
+from ..platform.extensions import db
 from ..questionnaire_registry import registry
 from ..revision import CampaignState, campaign_state
 

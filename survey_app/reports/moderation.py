@@ -32,7 +32,7 @@ from .routes import bp
 REASON_LENGTH = 500
 
 
-def reader_comments(campaign: Campaign, unit_id: int) -> tuple[dict[str, Any], list[Comment]]:
+def reader_comments(campaign: Campaign, unit_id: int) -> tuple[dict[Any, Any], list[Comment]]:
     """The unit's row and the comments the current user may see (hidden ones for the administrator only)."""
     data = campaign_data(campaign.id)
     unit = data.unit(unit_id).to_dict()
@@ -62,7 +62,7 @@ def comments(campaign_id: int, unit_id: int) -> str:
 def _back(campaign_id: int, unit_id: int) -> WerkzeugResponse:
     """To the page the form was on: the unit page, or the same page of the comment list."""
     if request.form.get("back") == "list":
-        args = {"q": request.form.get("q", ""), "topic": request.form.get("within", ""),
+        args: dict[str, Any] = {"q": request.form.get("q", ""), "topic": request.form.get("within", ""),
                 "page": request.form.get("page", "")}
         return redirect(url_for("reports.comments", campaign_id=campaign_id, unit_id=unit_id,
                                 **{k: v for k, v in args.items() if v}, _anchor="comment-list"))

@@ -18,9 +18,9 @@ from flask_babel import gettext as _
 from openpyxl import load_workbook
 from werkzeug.wrappers import Response
 
-from ..attachment import content_disposition
-from ..extensions import db
 from ..models import Campaign
+from ..platform.attachment import content_disposition
+from ..platform.extensions import db
 from ..survey.submission import province_today
 from .routes import bp
 

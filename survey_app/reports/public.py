@@ -16,8 +16,8 @@ from analysis import satisfaction_rates
 from analysis.change import rate_change
 
 from ..collation import sort_key
-from ..extensions import db
 from ..models import Campaign
+from ..platform.extensions import db
 from . import tables
 from .dataset import WEIGHT, campaign_data
 from .findings import CHANGE_VERDICTS

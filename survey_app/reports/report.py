@@ -63,7 +63,7 @@ class UnitReport:
     """One unit in one campaign; ``respondents`` decides whether comments may be shown."""
 
     campaign: Campaign
-    unit: dict[str, Any]
+    unit: dict[Any, Any]
     respondents: int
     summary: Table
     dimensions: Table
@@ -127,9 +127,9 @@ def _province_report(campaign: Campaign, unit_ids: Iterable[int] | None, sort: s
         return ProvinceReport(campaign, units, None, None, None)
     sectors = Table("sectors", _l("Sectors"), (Column("sector", _l("Sector"), "sector"), *RATE_COLUMNS),
                     tables.sector_rates(data), caption=findings.weighting_caption(data))
-    grouped = tables.area_rates(data)  # empty for a campaign whose units have no grouping (two tiers, no areas)
+    by_area = tables.area_rates(data)  # empty for a campaign whose units have no grouping (two tiers, no areas)
     areas = Table("areas", _l("Areas"), (Column("area", _l("Area")), Column("sector", _l("Sector"), "sector"),
-                                         *RATE_COLUMNS), grouped) if len(grouped) else None
+                                         *RATE_COLUMNS), by_area) if len(by_area) else None
     trend = Table("trend", _l("Trend"), (Column("campaign", _l("Campaign")), Column("sector", _l("Sector"), "sector"),
                                         *RATE_COLUMNS), tables.sector_trend(campaign))
     return ProvinceReport(campaign, units, sectors, areas, trend, findings.change_table(campaign),

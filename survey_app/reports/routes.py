@@ -17,8 +17,8 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..auth.access import staff_required, visible_unit_ids
-from ..extensions import db
 from ..models import Campaign, Level
+from ..platform.extensions import db
 from ..questionnaire_registry import registry
 from . import charts, topics, verdict
 from .access import campaign_or_404, unit_or_404, visible_campaigns

@@ -39,7 +39,7 @@ def target_rule(questionnaire_id: Any = None, sector: Any = None) -> str:
     return DEFAULT_RULE
 
 
-def row_standing(row: Mapping[str, Any], **extra: Any) -> Standing | None:
+def row_standing(row: Mapping[Any, Any], **extra: Any) -> Standing | None:
     """The standing of one table row (unit, sector or district), ``None`` for a row without a target."""
     target = figure(row, "target")
     if target is None:
@@ -60,7 +60,7 @@ def row_standing(row: Mapping[str, Any], **extra: Any) -> Standing | None:
                     sector=str(row.get("sector") or ""), min_group=tables.MIN_GROUP, group=_group(row), **extra)
 
 
-def row_badge(row: Mapping[str, Any]) -> Badge | None:
+def row_badge(row: Mapping[Any, Any]) -> Badge | None:
     """The verdict badge of a table row (official verdict over certainty), ``None`` without figure or target."""
     standing = row_standing(row)
     return badge(standing) if standing is not None else None
@@ -76,7 +76,7 @@ def official_keys(frame: pd.DataFrame) -> list[str]:
     return keys
 
 
-def _group(row: Mapping[str, Any]) -> str:
+def _group(row: Mapping[Any, Any]) -> str:
     if "unit_id" in row:
         return "unit"
     return "area" if "area" in row else "sector"
@@ -115,7 +115,7 @@ def unit_standing(campaign: Campaign, unit_id: int) -> UnitStanding:
     return UnitStanding(standing, comparisons(standing, str(SECTORS.get(standing.sector, standing.sector))))
 
 
-def _peers(data: Any, units: pd.DataFrame, row: Mapping[str, Any]) -> tuple[float | None, str]:
+def _peers(data: Any, units: pd.DataFrame, row: Mapping[Any, Any]) -> tuple[float | None, str]:
     """The rate of the unit's sector at its level, and the level's name, when at least two units of that group
     have figures (a group of one would compare the unit with itself); otherwise ``(None, "")``."""
     level = row.get("level")
@@ -139,7 +139,7 @@ def province_rate(campaign: Campaign) -> float | None:
     return _shown(whole.iloc[0].to_dict())
 
 
-def _previous(campaign: Campaign, unit_id: int) -> dict[str, Any] | None:
+def _previous(campaign: Campaign, unit_id: int) -> dict[Any, Any] | None:
     trend = tables.unit_trend(campaign, unit_id)
     if len(trend) < 2:
         return None
@@ -147,6 +147,6 @@ def _previous(campaign: Campaign, unit_id: int) -> dict[str, Any] | None:
     return earlier.iloc[-1].to_dict() if len(earlier) else None
 
 
-def _shown(row: Mapping[str, Any]) -> float | None:
+def _shown(row: Mapping[Any, Any]) -> float | None:
     withheld = row.get("withheld")
     return None if isinstance(withheld, str) and withheld else figure(row, "rate")

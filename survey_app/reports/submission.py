@@ -11,8 +11,8 @@ from flask import Response
 from sqlalchemy import select
 
 from ..auth.access import admin_required
-from ..extensions import db
 from ..models import Campaign
+from ..platform.extensions import db
 from ..results.page import province_today
 from . import charts
 from .access import campaign_or_404

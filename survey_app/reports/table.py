@@ -57,7 +57,7 @@ class Table:
         return len(self.frame)
 
 
-def hidden(row: Mapping[str, Any]) -> bool:
+def hidden(row: Mapping[Any, Any]) -> bool:
     """Whether a row is withheld (too few respondents): then none of its figures may be shown."""
     reason = row.get("withheld")
     return reason is not None and reason is not pd.NA and not (isinstance(reason, float) and math.isnan(reason))
@@ -67,18 +67,19 @@ def _missing(value: Any) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
-def display_value(row: Mapping[str, Any], column: Column) -> str:
+def display_value(row: Mapping[Any, Any], column: Column) -> str:
     """The text of one cell for a reader, in the active locale ("" when there is nothing to show)."""
     if column.kind == "withheld":
         return withheld_text(row)
     if column.numeric and hidden(row):
         return ""
     if column.kind == "interval":
-        low, high = row.get("ci_low"), row.get("ci_high")
+        low: Any = row.get("ci_low")  # a number unless _missing
+        high: Any = row.get("ci_high")
         if _missing(low) or _missing(high):
             return ""
         return f"{formats.percent(low)} – {formats.percent(high)}"
-    value = row.get(column.key)
+    value: Any = row.get(column.key)
     if _missing(value):
         return ""
     if column.kind == "percent":
@@ -94,7 +95,7 @@ def display_value(row: Mapping[str, Any], column: Column) -> str:
     return str(value)
 
 
-def withheld_text(row: Mapping[str, Any]) -> str:
+def withheld_text(row: Mapping[Any, Any]) -> str:
     """Why a row shows no figure ("" when it shows them)."""
     if not hidden(row):
         return ""
@@ -103,7 +104,7 @@ def withheld_text(row: Mapping[str, Any]) -> str:
     return _("Fewer than 5 respondents: not shown")
 
 
-def _verdict_cell(row: Mapping[str, Any]) -> str:
+def _verdict_cell(row: Mapping[Any, Any]) -> str:
     """The official verdict and its certainty in words (see :mod:`survey_app.reports.verdict`)."""
     from .standing import row_standing  # standing builds on this module's sector names
     from .verdict import short
@@ -145,7 +146,7 @@ def paged(table: Table, number: int | None, size: int = PAGE_ROWS) -> tuple[Tabl
     return pages[number, size]  # type: ignore[no-any-return]
 
 
-def cached_rows(table: Table, locale: str) -> list[tuple[Mapping[str, Any], list[str]]]:
+def cached_rows(table: Table, locale: str) -> list[tuple[Mapping[Any, Any], list[str]]]:
     """:func:`display_rows` as a list, kept on the table per locale: a cached report's cell texts (babel's
     number formatting of hundreds of rows) are worked out once, not on every view."""
     memo = table.__dict__.setdefault("_rows", {})
@@ -154,7 +155,7 @@ def cached_rows(table: Table, locale: str) -> list[tuple[Mapping[str, Any], list
     return memo[locale]  # type: ignore[no-any-return]
 
 
-def display_rows(table: Table) -> Iterator[tuple[Mapping[str, Any], list[str]]]:
+def display_rows(table: Table) -> Iterator[tuple[Mapping[Any, Any], list[str]]]:
     """Each row of the table with the texts of its cells."""
     for row in table.frame.to_dict("records"):
         yield row, [display_value(row, column) for column in table.columns]
@@ -182,7 +183,7 @@ def export_frame(table: Table) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def _percent(row: Mapping[str, Any], key: str) -> float | None:
+def _percent(row: Mapping[Any, Any], key: str) -> float | None:
     value = row.get(key)
     if hidden(row) or _missing(value):
         return None

@@ -20,8 +20,8 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from ..extensions import db
 from ..models import CommentReview, Response
+from ..platform.extensions import db
 from .table import Column, Table
 from .tables import MIN_GROUP
 

@@ -7,6 +7,8 @@ grouped by unit, of which the unit's row is kept; groups of fewer than five answ
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -70,7 +72,7 @@ def share_table(data: CampaignData, unit_id: int, form: Questionnaire | None) ->
     return Table("shares", _l("Yes/no questions"), SHARE_COLUMNS, frame)
 
 
-def _unit_row(data: CampaignData, unit_id: int, item_id: str) -> dict[str, object]:
+def _unit_row(data: CampaignData, unit_id: int, item_id: str) -> dict[Any, object]:
     empty: dict[str, object] = {"rate": None, "ci_low": None, "ci_high": None, "n": 0,
                                 "withheld": f"fewer than {MIN_GROUP} respondents"}
     if item_id not in data.frame.columns or not len(data.frame):

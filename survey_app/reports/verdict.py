@@ -220,7 +220,7 @@ def change(rate: float, previous: float, name: str) -> str:
              campaign=name, previous=formats.percent(previous))
 
 
-def figure(row: Mapping[str, Any], key: str) -> float | None:
+def figure(row: Mapping[Any, Any], key: str) -> float | None:
     """A figure of a table row, ``None`` when missing (NaN, NA)."""
     value = row.get(key)
     try:

@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, abort, current_app, render_template, url_for
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from ..extensions import db
 from ..models import Campaign, utcnow
+from ..platform.extensions import db
 
 bp = Blueprint("results", __name__)
 

@@ -29,8 +29,8 @@ from dataclasses import dataclass
 
 from flask import Response, current_app
 
-from .. import csrf_token
-from ..compression import accepts_gzip
+from ..platform import csrf_token
+from ..platform.compression import accepts_gzip
 from .forms import new_submission_id
 
 EXTENSION_KEY = "survey_blank_pages"
@@ -93,7 +93,7 @@ def blank_page(key: Hashable, draw: Callable[[str], str]) -> Response:
     """The blank page for ``key`` with a fresh CSRF token and submission id, gzip-compressed when accepted.
 
     ``draw(submission_id)`` renders the page when no fresh copy is cached; it must put that id in the page, and
-    the page's CSRF token must be this request's (:func:`survey_app.csrf_token.generate` and Flask-WTF's
+    the page's CSRF token must be this request's (:func:`survey_app.platform.csrf_token.generate` and Flask-WTF's
     ``generate_csrf`` return the same one value per request).
     """
     submission_id = new_submission_id()

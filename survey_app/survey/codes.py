@@ -9,8 +9,8 @@ import enum
 
 from sqlalchemy import select
 
-from ..extensions import db
 from ..models import CampaignUnit, ReceiptCode
+from ..platform.extensions import db
 from .forms import normalise_code, without_controls
 
 

@@ -30,7 +30,7 @@ from wtforms.validators import ValidationError
 from questionnaires import answers as rules
 from questionnaires.model import Item, Questionnaire, Section
 
-from .. import csrf_token
+from ..platform import csrf_token
 
 FIELD_PREFIX = "q_"
 SUBMISSION_ID = re.compile(r"[0-9a-f]{32}\Z")

@@ -11,12 +11,14 @@ campaign is open (a kiosk standing between campaigns is still a kiosk the provin
 
 from __future__ import annotations
 
+from typing import TypeGuard
+
 from flask import abort, request
 from werkzeug.wrappers import Response as HttpResponse
 
 from .. import kiosk_health
-from ..extensions import csrf, limiter
 from ..models import utcnow
+from ..platform.extensions import csrf, limiter
 from . import links
 from .routes import TOKEN, bp
 
@@ -39,6 +41,6 @@ def kiosk_heartbeat(token: str) -> HttpResponse:
     return HttpResponse(status=204)
 
 
-def _count(value: object) -> bool:
+def _count(value: object) -> TypeGuard[int]:
     """A JSON whole number (``true`` is not one, though Python counts it as an int)."""
     return isinstance(value, int) and not isinstance(value, bool)

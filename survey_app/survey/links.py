@@ -34,8 +34,8 @@ from flask import current_app
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session, joinedload
 
-from ..extensions import db
 from ..models import Campaign, CampaignUnit, LinkAlias, Unit
+from ..platform.extensions import db
 
 EXTENSION_KEY = "survey_links"
 MAX_LINKS = 4096  # a province has a few hundred units, each with two links and a few old addresses

@@ -19,8 +19,8 @@ from flask_limiter.util import get_remote_address
 from werkzeug.wrappers import Response as HttpResponse
 
 from .. import i18n
-from ..extensions import csrf, limiter
 from ..models import CampaignUnit
+from ..platform.extensions import csrf, limiter
 from ..questionnaire_registry import get as get_questionnaire
 from . import codes, links, notices, stamp
 from .blank_pages import blank_page

@@ -18,15 +18,15 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from flask import has_request_context, request
-from sqlalchemy import event, exists, insert, select, update
+from sqlalchemy import Table, event, exists, insert, select, update
 from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from ..extensions import db
 from ..models import CampaignUnit, ReceiptCode, Response, province_today
+from ..platform.extensions import db
 
 
 class Outcome(enum.Enum):
@@ -55,7 +55,7 @@ def is_stored(submission_id: str) -> bool:
 
 
 #: The insert of a response; compiled once per database dialect by :func:`_execute_insert`.
-_INSERT = insert(Response.__table__)
+_INSERT = insert(cast(Table, Response.__table__))
 
 
 def store(submission: Submission) -> Outcome:
@@ -116,6 +116,7 @@ def storage_connection() -> Iterator[Connection]:
     opens a new one; the caller's transaction is always finished before the connection is used again.
     """
     engine = db.engine
+    connection: Connection | None
     if has_request_context() and request.environ.get("wsgi.multithread"):
         with engine.connect() as connection:
             yield connection
@@ -150,7 +151,7 @@ def _close_kept(engine: Engine) -> None:
 def _consume(connection: Connection, link_id: int, code: str) -> Outcome | None:
     """Mark the code used if it belongs to this unit and is unused; otherwise say why not."""
     result = connection.execute(
-        update(ReceiptCode.__table__)
+        update(cast(Table, ReceiptCode.__table__))
         .where(ReceiptCode.code == code, ReceiptCode.campaign_unit_id == link_id, ReceiptCode.used.is_(False))
         .values(used=True)
     )
@@ -188,7 +189,7 @@ def _execute_insert(connection: Connection, row: dict[str, Any]) -> None:
     prepared = _PREPARED.get((dialect, keys))
     if prepared is None:
         compiled = _INSERT.compile(dialect=dialect, column_keys=list(keys))
-        conversions = {}
+        conversions: dict[str, Callable[[Any], Any]] = {}
         for key in keys:
             conversion = dialect.type_descriptor(Response.__table__.c[key].type).bind_processor(dialect)
             if conversion is not None:

@@ -11,8 +11,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from survey_app.extensions import db
 from survey_app.models import Campaign, CampaignUnit, Unit
+from survey_app.platform.extensions import db
 from tests.staff import english, sign_in
 
 ADMIN, AGENCY = "admin@tinh.gov.vn", "agency-a@tinh.gov.vn"

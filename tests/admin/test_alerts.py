@@ -18,8 +18,8 @@ from aiosmtpd.controller import Controller
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
-from survey_app.extensions import db
 from survey_app.models import AlertNotice, KioskDevice, Response, User
+from survey_app.platform.extensions import db
 from tests.admin.conftest import ADMIN, AGENCY, World
 from tests.staff import text
 

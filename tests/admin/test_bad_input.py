@@ -11,8 +11,8 @@ from flask.testing import FlaskClient
 
 from questionnaires.answers import read_item
 from questionnaires.model import Item
-from survey_app.extensions import db
 from survey_app.models import Campaign, Unit
+from survey_app.platform.extensions import db
 from tests.admin.conftest import World
 from tests.admin.test_units import HEADER, upload
 from tests.staff import csrf_token, text

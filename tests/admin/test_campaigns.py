@@ -9,8 +9,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from survey_app.extensions import db
 from survey_app.models import Campaign, CampaignUnit, Response
+from survey_app.platform.extensions import db
 from tests.admin.conftest import World
 from tests.staff import post, text
 

@@ -8,9 +8,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from survey_app.extensions import db
 from survey_app.kiosk_health import is_silent
 from survey_app.models import KioskDevice
+from survey_app.platform.extensions import db
 from tests.admin.conftest import World
 from tests.staff import text
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from flask_migrate import upgrade
 
 from survey_app import create_app
-from survey_app.extensions import db
+from survey_app.platform.extensions import db
 
 BEFORE = "2822f0a295d3"
 

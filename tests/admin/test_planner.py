@@ -7,8 +7,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from analysis import sample_size
-from survey_app.extensions import db
 from survey_app.models import CampaignUnit
+from survey_app.platform.extensions import db
 from tests.admin.conftest import World
 from tests.staff import post, text
 

@@ -20,8 +20,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from survey_app.extensions import db
 from survey_app.models import CampaignUnit, ReceiptCode
+from survey_app.platform.extensions import db
 from tests.admin.conftest import World
 from tests.conftest import require
 from tests.staff import post, text

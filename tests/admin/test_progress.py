@@ -11,8 +11,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from survey_app.admin.progress import elapsed_share
-from survey_app.extensions import db
 from survey_app.models import Campaign, Response
+from survey_app.platform.extensions import db
 from tests.admin.conftest import World
 from tests.staff import text
 

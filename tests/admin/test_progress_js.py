@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from survey_app.extensions import db
 from survey_app.models import Response
+from survey_app.platform.extensions import db
 from tests.admin.conftest import ADMIN, World
 
 pytestmark = pytest.mark.browser

@@ -17,8 +17,8 @@ from flask.testing import FlaskClient
 
 from survey_app import create_app
 from survey_app.admin.recordings import MAX_BYTES, recording_format
-from survey_app.extensions import db
 from survey_app.models import User
+from survey_app.platform.extensions import db
 from survey_app.prompts import forget_listings, prompt_key, spoken_texts
 from survey_app.questionnaire_registry import get as get_questionnaire
 from tests.admin.conftest import World

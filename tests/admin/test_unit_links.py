@@ -10,8 +10,8 @@ from pathlib import Path
 from flask import Flask
 from flask.testing import FlaskClient
 
-from survey_app.extensions import db
 from survey_app.models import Campaign, CampaignUnit, LinkAlias, Unit
+from survey_app.platform.extensions import db
 from tests.admin.conftest import World
 from tests.admin.test_campaigns import campaign_form
 from tests.admin.test_printing import _tools, pdf_text

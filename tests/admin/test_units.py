@@ -13,9 +13,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from survey_app.extensions import db
 from survey_app.i18n import available_locales
 from survey_app.models import Campaign, CampaignUnit, Level, Unit
+from survey_app.platform.extensions import db
 from tests.admin.conftest import World
 from tests.staff import post, text
 

@@ -9,8 +9,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from survey_app.extensions import db
 from survey_app.models import User
+from survey_app.platform.extensions import db
 from tests.admin.conftest import ADMIN, AGENCY, World
 from tests.staff import english, post, sign_in, text
 

@@ -14,8 +14,8 @@ from flask.testing import FlaskClient
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from survey_app import create_app
-from survey_app.extensions import db, limiter
 from survey_app.models import User
+from survey_app.platform.extensions import db, limiter
 from tests.conftest import CheckingClient
 from tests.staff import csrf_token, english, post, sign_in, text
 

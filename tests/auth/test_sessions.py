@@ -11,8 +11,8 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
 from survey_app.auth import staff_session
-from survey_app.extensions import db
 from survey_app.models import User
+from survey_app.platform.extensions import db
 from tests.staff import english, post, sign_in
 
 ADMIN, AGENCY = "admin@tinh.gov.vn", "agency@tinh.gov.vn"

@@ -13,8 +13,8 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 from flask_babel import gettext
 
-from survey_app.extensions import db
 from survey_app.models import User
+from survey_app.platform.extensions import db
 from tests.staff import english, sign_in
 
 

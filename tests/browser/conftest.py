@@ -23,8 +23,8 @@ from werkzeug.serving import make_server
 from survey_app import create_app
 from survey_app.__main__ import AnonymousRequestHandler
 from survey_app.demo import seed
-from survey_app.extensions import db
 from survey_app.models import Campaign, CampaignUnit, Response, Unit
+from survey_app.platform.extensions import db
 from tests.conftest import require
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -62,8 +62,8 @@ def test_qr_pages_have_no_wcag_violations(live: Live, new_page: Callable[..., An
 def test_sign_in_and_report_pages_have_no_wcag_violations(live: Live, new_page: Callable[..., Any],
                                                           shoot: Callable[[Any, str], None]) -> None:
     from survey_app.demo import DEMO_PASSWORDS
-    from survey_app.extensions import db
     from survey_app.models import Campaign, Unit
+    from survey_app.platform.extensions import db
 
     with live.app.app_context():  # the demo province, seeded by the `live` fixture
         campaign = db.session.scalars(db.select(Campaign).where(Campaign.status == "open")).first()

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from survey_app.extensions import db
 from survey_app.models import CounterAnswer
+from survey_app.platform.extensions import db
 from tests.browser.conftest import Live, axe_violations, translated
 
 pytestmark = pytest.mark.browser

@@ -103,8 +103,8 @@ def test_answers_kept_until_after_the_campaign_closed_are_refused_counted_and_sh
     """Issue 12, "Bad input": an answer kept offline on a kiosk and sent after its campaign closed without a grace
     period is refused; the kiosk says so to the person still there, counts it, and its health report carries the
     count to the campaign page, so the province learns that answers were lost."""
-    from survey_app.extensions import db
     from survey_app.models import Campaign, CampaignUnit, Unit
+    from survey_app.platform.extensions import db
     from survey_app.survey.submission import province_today
     from tests.browser.test_staff_phone import _sign_in
 

@@ -38,8 +38,8 @@ def _sign_in(page: Any, live: Live) -> None:
 
 
 def _open_campaign(live: Live) -> int:
-    from survey_app.extensions import db
     from survey_app.models import Campaign
+    from survey_app.platform.extensions import db
 
     with live.app.app_context():
         campaign = db.session.scalars(db.select(Campaign).where(Campaign.status == "open")).first()
@@ -75,8 +75,8 @@ def test_kiosk_heartbeat_reaches_the_campaign_page(live: Live, new_page: Callabl
     assert device and len(device) == 32
     staff = new_page()
     _sign_in(staff, live)
-    from survey_app.extensions import db
     from survey_app.models import CampaignUnit, Unit
+    from survey_app.platform.extensions import db
 
     with live.app.app_context():
         campaign_id = db.session.scalars(db.select(CampaignUnit.campaign_id).join(Unit)

@@ -13,8 +13,8 @@ import pytest
 from flask_babel import force_locale, format_date
 
 from survey_app.admin.routes import kiosk_url, qr_url
-from survey_app.extensions import db
 from survey_app.models import Campaign, CampaignUnit, Response, Unit
+from survey_app.platform.extensions import db
 from survey_app.survey.submission import province_today
 from tests.browser.conftest import Live, answer_every_question, translated
 

@@ -26,8 +26,8 @@ def _sign_in_admin(live: Live, page: Any) -> None:
 
 def test_director_reads_the_verdict_and_certainty_on_a_unit_page(live: Live, new_page: Callable[..., Any],
                                                                  shoot: Callable[[Any, str], None]) -> None:
-    from survey_app.extensions import db
     from survey_app.models import Campaign, Unit
+    from survey_app.platform.extensions import db
 
     with live.app.app_context():
         campaign = db.session.scalars(db.select(Campaign).where(Campaign.status == "open")).first()
@@ -51,8 +51,8 @@ def test_director_reads_the_verdict_and_certainty_on_a_unit_page(live: Live, new
 
 def test_citizen_reads_the_public_results_in_both_languages(live: Live, new_page: Callable[..., Any],
                                                             shoot: Callable[[Any, str], None]) -> None:
-    from survey_app.extensions import db
     from survey_app.models import Campaign, Response
+    from survey_app.platform.extensions import db
 
     with live.app.app_context():
         # The demo's closed quarter (other browser tests may have closed small campaigns of their own).

@@ -17,7 +17,7 @@ from flask import Blueprint, Flask, render_template_string, request
 from flask.testing import FlaskClient
 
 from survey_app import create_app, i18n
-from survey_app.extensions import db
+from survey_app.platform.extensions import db
 from tests.conftest import CheckingClient
 
 PAGE = """{% extends "base.html" %}

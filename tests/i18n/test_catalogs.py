@@ -9,7 +9,7 @@ import pytest
 from babel.messages.catalog import Catalog
 
 from survey_app.catalog import Catalogs, catalog_ids
-from survey_app.config import defaults
+from survey_app.platform.config import defaults
 
 SHIPPED = Catalogs(str(defaults("instance")["TRANSLATIONS_DIR"]))
 WORD = re.compile(r"[A-Za-z]{3,}")

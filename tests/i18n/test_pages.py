@@ -27,8 +27,8 @@ from sqlalchemy import select
 
 from survey_app import create_app
 from survey_app.catalog import Catalogs
-from survey_app.config import defaults
-from survey_app.extensions import db
+from survey_app.platform.config import defaults
+from survey_app.platform.extensions import db
 from tests.conftest import CheckingClient
 from tests.pages import check_page
 

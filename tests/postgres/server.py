@@ -113,7 +113,7 @@ class PostgresServer:
 def prepare_template(server: PostgresServer) -> None:
     """Create the template database with the models' schema (the same ``create_all`` the SQLite tests use)."""
     from survey_app import create_app
-    from survey_app.extensions import db
+    from survey_app.platform.extensions import db
 
     server.execute(f'CREATE DATABASE "{TEMPLATE}"')
     app = create_app({"TESTING": True, "SECRET_KEY": "template", "SQLALCHEMY_DATABASE_URI": server.url(TEMPLATE)})

@@ -17,7 +17,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
 from survey_app import create_app
-from survey_app.extensions import db
+from survey_app.platform.extensions import db
 from tests.postgres.server import PostgresServer
 
 pytestmark = pytest.mark.postgres

@@ -30,8 +30,8 @@ from bench.server import prepare
 from bench.traffic import fill, parse_form
 from survey_app import create_app
 from survey_app.auth.accounts import create_user
-from survey_app.extensions import db
 from survey_app.models import Campaign
+from survey_app.platform.extensions import db
 from tests.browser.conftest import answer_every_question, translated
 from tests.conftest import CHROMIUM, require
 from tests.postgres.server import PostgresServer, free_port

@@ -18,8 +18,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from survey_app.auth import staff_session
-from survey_app.extensions import db
 from survey_app.models import Campaign, CampaignUnit, Response, Unit
+from survey_app.platform.extensions import db
 
 UNIT_A_NAME = "Bộ phận Một cửa xã Nậm Mẫu"
 UNIT_C_COMMENT = "Chỉ có ba người trả lời ở đây"

@@ -17,8 +17,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from pypdf import PdfReader
 
-from survey_app.extensions import db
 from survey_app.models import Campaign
+from survey_app.platform.extensions import db
 from survey_app.reports import charts
 from survey_app.reports.report import province_report
 

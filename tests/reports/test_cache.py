@@ -15,8 +15,8 @@ from sqlalchemy import delete, func, select, update
 
 from analysis import read_database
 from survey_app import create_app
-from survey_app.extensions import db
 from survey_app.models import Campaign, CampaignUnit, Response, Unit
+from survey_app.platform.extensions import db
 from survey_app.questionnaire_registry import registry
 from survey_app.reports.census import clear_margins, save_margins
 from survey_app.reports.dataset import WEIGHT, campaign_data

@@ -6,8 +6,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from survey_app.extensions import db
 from survey_app.models import Unit
+from survey_app.platform.extensions import db
 from survey_app.reports.cache import LRUCache, report_cache
 from survey_app.reports.charts import PROVINCE_KINDS, UNIT_KINDS
 from tests.reports.conftest import Province, add_responses

@@ -17,8 +17,8 @@ from flask_migrate import upgrade
 from sqlalchemy import insert, select, text
 
 from survey_app import create_app
-from survey_app.extensions import db
 from survey_app.models import CommentReview, Response
+from survey_app.platform.extensions import db
 from survey_app.reports.grouping import fold, group, matches, signature
 from survey_app.reports.paging import PAGE_SIZE
 from tests.reports.conftest import A_COMMENTS, UNIT_C_COMMENT, Province, sign_in

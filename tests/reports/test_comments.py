@@ -10,8 +10,8 @@ import re
 from flask import Flask
 from flask.testing import FlaskClient
 
-from survey_app.extensions import db
 from survey_app.models import CommentReview, Response
+from survey_app.platform.extensions import db
 from tests.reports.conftest import A_COMMENTS, Province, sign_in
 from tests.reports.test_small_cells import pdf_text
 

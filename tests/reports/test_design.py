@@ -15,8 +15,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from survey_app.extensions import db
 from survey_app.models import CampaignUnit
+from survey_app.platform.extensions import db
 from tests.reports.conftest import UNIT_A_NAME, Province
 
 

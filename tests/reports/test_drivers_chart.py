@@ -15,8 +15,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from survey_app.extensions import db
 from survey_app.models import Campaign, CampaignUnit, Unit
+from survey_app.platform.extensions import db
 from survey_app.reports.charts import _province_figure
 from tests.reports.conftest import _response
 

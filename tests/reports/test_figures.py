@@ -17,7 +17,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from analysis import design_weights, read_database, satisfaction_rates, share_yes
-from survey_app.extensions import db
+from survey_app.platform.extensions import db
 from survey_app.questionnaire_registry import registry
 from tests.reports.conftest import UNIT_A_NAME, Province
 

@@ -85,8 +85,8 @@ def test_pdf_report_writes_the_readers_numbers_and_date(admin: FlaskClient, prov
                                                 ("en", re.compile(r"^\d+%$"))])
 def test_chart_labels_follow_the_readers_conventions(app: Flask, province: Province, language: str,
                                                      tick: re.Pattern[str]) -> None:
-    from survey_app.extensions import db
     from survey_app.models import Campaign
+    from survey_app.platform.extensions import db
     from survey_app.reports.charts import _province_figure
 
     with app.test_request_context(f"/?lang={language}"):

@@ -12,8 +12,8 @@ from datetime import date
 from flask import Flask
 from flask.testing import FlaskClient
 
-from survey_app.extensions import db
 from survey_app.models import CampaignUnit, Response, Unit
+from survey_app.platform.extensions import db
 
 from .conftest import Province
 

@@ -121,8 +121,8 @@ def test_the_report_is_vietnamese_whatever_the_page_language(admin: FlaskClient,
 def test_a_campaign_without_areas_still_makes_its_report(app, admin: FlaskClient,  # type: ignore[no-untyped-def]
                                                          province: Province) -> None:
     """Since the 2025 reform a province's units may have no grouping at all: no areas table, and still a report."""
-    from survey_app.extensions import db
     from survey_app.models import CampaignUnit
+    from survey_app.platform.extensions import db
 
     with app.app_context():
         db.session.execute(db.update(CampaignUnit).where(CampaignUnit.campaign_id == province.campaign_id)

@@ -37,8 +37,8 @@ def test_the_same_table_gives_the_same_page_object() -> None:
 
 
 def test_the_province_page_lists_units_fifty_at_a_time(app, admin, province) -> None:  # type: ignore[no-untyped-def]
-    from survey_app.extensions import db
     from survey_app.models import Campaign, CampaignUnit, Unit
+    from survey_app.platform.extensions import db
 
     with app.app_context():
         campaign = db.session.get(Campaign, province.campaign_id)

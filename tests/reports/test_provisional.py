@@ -10,8 +10,8 @@ import openpyxl
 from flask import Flask
 from flask.testing import FlaskClient
 
-from survey_app.extensions import db
 from survey_app.models import Campaign
+from survey_app.platform.extensions import db
 from tests.reports.conftest import Province
 from tests.reports.test_small_cells import pdf_text
 from tests.staff import text

@@ -12,8 +12,8 @@ from html import unescape
 from flask import Flask
 from flask.testing import FlaskClient
 
-from survey_app.extensions import db
 from survey_app.models import Campaign
+from survey_app.platform.extensions import db
 from tests.staff import post
 
 from .conftest import A_COMMENTS, UNIT_A_NAME, UNIT_C_COMMENT, Province

@@ -144,8 +144,8 @@ def test_unit_is_compared_with_its_sector_at_its_level(app: Flask, admin: FlaskC
     url = f"/reports/{province.campaign_id}/units/{province.unit_a}?lang=en"
     assert "the average of the One-stop shop sector" in admin.get(url).get_data(as_text=True)
     with app.app_context():
-        from survey_app.extensions import db
         from survey_app.models import Unit
+        from survey_app.platform.extensions import db
 
         from .conftest import add_responses
         add_responses(province.campaign_id, db.session.get(Unit, province.unit_c), "one_stop", (5, 5))

@@ -16,8 +16,8 @@ import pytest
 from flask import Flask
 
 from bench.server import Server, prepare
-from survey_app.extensions import db
 from survey_app.models import Campaign, CampaignUnit, Response, Unit
+from survey_app.platform.extensions import db
 from tests.postgres.server import PostgresServer, free_port
 
 HERE = Path(__file__).parent

@@ -34,8 +34,8 @@ def test_two_respondents_get_the_same_page_with_their_own_ids(app: Flask, fuzz_l
 
 def test_a_receipt_code_from_the_link_is_never_shown_to_the_next_respondent(app: Flask, client: FlaskClient,
                                                                            fuzz_link: str) -> None:
-    from survey_app.extensions import db
     from survey_app.models import CampaignUnit, Unit
+    from survey_app.platform.extensions import db
 
     with app.app_context():
         link = db.session.scalars(db.select(CampaignUnit).join(Unit).where(Unit.qr_token == fuzz_link)).one()

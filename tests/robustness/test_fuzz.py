@@ -17,8 +17,8 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from survey_app.extensions import db
 from survey_app.models import CampaignUnit, ReceiptCode, Response, Unit
+from survey_app.platform.extensions import db
 from tests.robustness.conftest import response_count
 
 Pairs = list[tuple[bytes, bytes]]

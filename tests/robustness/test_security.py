@@ -13,7 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from survey_app import create_app
-from survey_app.extensions import db
+from survey_app.platform.extensions import db
 from tests.conftest import CheckingClient
 from tests.robustness.conftest import open_fuzz_link, response_count
 from tests.robustness.test_fuzz import VALID, _body, _fresh_form, _post

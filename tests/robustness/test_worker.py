@@ -1,4 +1,4 @@
-"""The gunicorn worker class production runs (``survey_app.worker.SyncWorker``), on a real gunicorn."""
+"""The gunicorn worker class production runs (``survey_app.platform.worker.SyncWorker``), on a real gunicorn."""
 
 from __future__ import annotations
 

@@ -18,8 +18,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
-from survey_app.extensions import db
 from survey_app.models import Campaign, ReceiptCode, Response
+from survey_app.platform.extensions import db
 from survey_app.questionnaire_registry import EXTENSION_KEY
 
 SMALL_QUESTIONNAIRE = """\

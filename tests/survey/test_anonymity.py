@@ -23,7 +23,7 @@ from sqlalchemy import select, text
 
 from survey_app import create_app
 from survey_app.__main__ import AnonymousRequestHandler
-from survey_app.extensions import db
+from survey_app.platform.extensions import db
 from tests.survey.conftest import SMALL_ANSWERS, fill
 
 pytestmark = pytest.mark.usefixtures("small_questionnaire")

@@ -10,8 +10,8 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 
-from survey_app.extensions import db
 from survey_app.models import CounterAnswer, Response
+from survey_app.platform.extensions import db
 from tests.staff import english, sign_in
 
 

@@ -12,8 +12,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from survey_app.extensions import db
 from survey_app.models import Campaign, CampaignUnit, Response, Unit
+from survey_app.platform.extensions import db
 from survey_app.survey import stamp
 from survey_app.survey.submission import province_today
 from tests.survey.conftest import SMALL_ANSWERS, hidden_fields

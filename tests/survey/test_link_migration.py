@@ -12,7 +12,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
 
 from survey_app import create_app
-from survey_app.extensions import db
+from survey_app.platform.extensions import db
 from tests.conftest import BACKENDS, CheckingClient
 from tests.survey.conftest import SMALL_ANSWERS, SMALL_QUESTIONNAIRE, fill
 

@@ -11,7 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
-from survey_app.extensions import db
+from survey_app.platform.extensions import db
 from survey_app.survey import links
 
 

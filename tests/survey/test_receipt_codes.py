@@ -11,8 +11,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from survey_app.extensions import db
 from survey_app.models import Campaign, CampaignUnit, ReceiptCode, Response, Unit
+from survey_app.platform.extensions import db
 from tests.survey.conftest import SMALL_ANSWERS, fill, hidden_fields
 
 pytestmark = pytest.mark.usefixtures("small_questionnaire")

@@ -13,8 +13,8 @@ from flask.testing import FlaskClient
 
 import questionnaires
 from questionnaires.model import Item, Questionnaire
-from survey_app.extensions import db
 from survey_app.models import CampaignUnit, Response
+from survey_app.platform.extensions import db
 from tests.survey.conftest import fill
 
 SHIPPED = questionnaires.load_directory()

@@ -12,8 +12,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event, inspect, select
 
-from survey_app.extensions import db
 from survey_app.models import ReceiptCode, Response
+from survey_app.platform.extensions import db
 from survey_app.survey import submission
 from tests.survey.conftest import SMALL_ANSWERS, fill, hidden_fields
 

@@ -14,8 +14,8 @@ from flask.testing import FlaskClient
 from flask_babel import force_locale, format_date
 
 from survey_app.admin.unit_links import replace_link
-from survey_app.extensions import db
 from survey_app.models import Campaign, CampaignUnit, LinkAlias, Response, Unit
+from survey_app.platform.extensions import db
 from survey_app.survey.submission import province_today
 from tests.survey.conftest import SMALL_ANSWERS, fill, hidden_fields
 

@@ -6,6 +6,7 @@ rest of the package, which keeps import order free of cycles.
 
 import hashlib
 import hmac
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from flask_babel import Babel
@@ -23,6 +24,12 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+if TYPE_CHECKING:
+    # What models subclass. db.Model is made at run time (Base with Flask-SQLAlchemy's mixins), so a type checker
+    # cannot see it; Base has the same columns and mapping.
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()

@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import os
 from functools import lru_cache
+from typing import cast
 
 from flask import current_app, g, session
 from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
@@ -39,7 +40,7 @@ def _signer(secret_key: str | bytes) -> KeyCachingSigner:
         serializer = URLSafeTimedSerializer(secret_key, salt=SALT, signer=KeyCachingSigner)
         cached = (secret_key, serializer.make_signer(SALT), serializer)
         current_app.extensions[EXTENSION_KEY] = cached
-    return cached[1]
+    return cast(KeyCachingSigner, cached[1])  # made by signer=KeyCachingSigner
 
 
 def _settings() -> tuple[str | bytes, str]:
@@ -72,7 +73,7 @@ def validate(data: object) -> None:
         raise ValidationError("The CSRF session token is missing.")
     raw = session[field_name]
     try:
-        payload = _signer(secret_key).unsign(data, max_age=time_limit)  # type: ignore[arg-type]
+        payload = _signer(secret_key).unsign(data, max_age=time_limit)  # type: ignore[call-overload]
         if isinstance(raw, str) and hmac.compare_digest(payload, _payload(raw, secret_key)):
             return
         # Signed by us but encoded otherwise: decode it as Flask-WTF would, then compare.

@@ -9,7 +9,7 @@ application). The reset only happens when unread bytes are left, and a survey re
 end; so this worker looks first (a non-blocking peek) and closes at once when nothing is left, and lingers as
 gunicorn does when something is.
 
-Run it with ``gunicorn --worker-class survey_app.worker.SyncWorker`` (README, "Production").
+Run it with ``gunicorn --worker-class survey_app.platform.worker.SyncWorker`` (README, "Production").
 """
 
 from __future__ import annotations

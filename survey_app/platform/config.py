@@ -41,7 +41,7 @@ def defaults(instance_path: str) -> dict[str, object]:
         "KIOSK_THANKS_SECONDS": 8,
         "KIOSK_NOTICE_REFRESH_SECONDS": 300,  # a kiosk between campaigns looks again for the next one
         "QUESTIONNAIRE_DIR": None,  # None: the shipped questionnaires
-        "TRANSLATIONS_DIR": str(Path(__file__).resolve().parent.parent / "translations"),
+        "TRANSLATIONS_DIR": str(Path(__file__).resolve().parents[2] / "translations"),
         "SEND_FILE_MAX_AGE_DEFAULT": 7 * 24 * 3600,
         "MAX_CONTENT_LENGTH": 512 * 1024,
         # Kiosk health: a kiosk is flagged when silent this long during opening hours (province time; Monday = 0).
