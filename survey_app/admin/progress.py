@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -117,6 +117,14 @@ class Progress:
         earlier = [Period(group[0].day, group[-1].day, sum(d.kiosk for d in group), sum(d.qr for d in group))
                    for _monday, group in sorted(weeks.items(), reverse=True)]
         return (*recent, *earlier)
+
+    def rendered(self, key: Hashable, render: Callable[[], str]) -> str:
+        """The page part ``render`` gives, made once per ``key`` (page, language) for these figures: the figures
+        are cached per campaign state, so a view between two changes does not format them again."""
+        memo = self.__dict__.setdefault("_rendered", {})  # frozen dataclass: a memo beside its fields
+        if key not in memo:
+            memo[key] = render()
+        return memo[key]  # type: ignore[no-any-return]
 
     @property
     def recent_days(self) -> int:

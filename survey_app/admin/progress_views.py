@@ -8,10 +8,13 @@ users see the rows of their own units only (a campaign with none of their units 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, jsonify, render_template, request
 from flask.wrappers import Response
+from flask_babel import get_locale
+from markupsafe import Markup
 
 from ..auth.access import staff_required, visible_unit_ids
 from ..extensions import db
@@ -34,13 +37,22 @@ def _progress(campaign_id: int) -> tuple[Campaign, Progress]:
     return campaign, figures
 
 
+def _shown(campaign: Campaign, figures: Progress) -> dict[str, Any]:
+    """What the figures' template needs: the requested page of units, its tables (made once per campaign state,
+    page and language), and the time the figures were read."""
+    units, page = figures.page(request.args.get("page", type=int))
+    tables = figures.rendered((page.number, str(get_locale())), lambda: render_template(
+        "admin/_progress_tables.html", campaign=campaign, progress=figures, units=units, units_page=page))
+    return {"campaign": campaign, "progress": figures, "units": units, "units_page": page,
+            "tables": Markup(tables), "updated_at": utcnow()}
+
+
 @bp.route("/campaigns/<int:campaign_id>/progress")
 @staff_required
 def progress(campaign_id: int) -> str:
     campaign, figures = _progress(campaign_id)
-    units, page = figures.page(request.args.get("page", type=int))
-    return render_template("admin/progress.html", campaign=campaign, progress=figures, units=units, units_page=page,
-                           updated_at=utcnow(), refresh_seconds=current_app.config.get("PROGRESS_REFRESH_SECONDS", 60))
+    return render_template("admin/progress.html", **_shown(campaign, figures),
+                           refresh_seconds=current_app.config.get("PROGRESS_REFRESH_SECONDS", 60))
 
 
 @bp.route("/campaigns/<int:campaign_id>/progress.json")
@@ -48,10 +60,9 @@ def progress(campaign_id: int) -> str:
 def progress_data(campaign_id: int) -> Response:
     """The figures of one page of units as data, and the same part of the page as HTML for the page to swap in."""
     campaign, figures = _progress(campaign_id)
-    units, page = figures.page(request.args.get("page", type=int))
-    updated_at = utcnow()
-    html = render_template("admin/_progress_figures.html", campaign=campaign, progress=figures, units=units,
-                           units_page=page, updated_at=updated_at)
+    shown = _shown(campaign, figures)
+    units, page, updated_at = shown["units"], shown["units_page"], shown["updated_at"]
+    html = render_template("admin/_progress_figures.html", **shown)
     totals = figures.totals
     return jsonify(
         campaign_id=campaign.id,
