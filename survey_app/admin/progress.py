@@ -33,6 +33,7 @@ from ..reports.table import Page
 from ..revision import CampaignState
 
 EXTENSION_KEY = "progress_counts"
+FIGURES_KEY = "progress_figures"
 #: Units shown on one page of the progress table.
 PAGE_UNITS = 50
 #: Days shown one by one at the top of the days table; earlier days are summed per week.
@@ -226,15 +227,25 @@ def campaign_lines(campaign_id: int, state: CampaignState) -> tuple[UnitLine, ..
 
 def visible_progress(campaign: Campaign, allowed: frozenset[int] | None, today: date) -> Progress | None:
     """The figures of the units of ``campaign`` in ``allowed`` (``None``: all), kept per campaign state, viewer's
-    units and day; ``None`` when none of the campaign's units is allowed."""
+    units and day; ``None`` when none of the campaign's units is allowed.
+
+    Only the latest figures of each (campaign, viewer's units) are kept, replaced when the state or the day moves:
+    while answers stream in, every new response is a new state, and keeping the older ones in the reports' cache
+    would push out the report tables for figures nobody will ask for again."""
     state = current_state(campaign.id)
     lines = campaign_lines(campaign.id, state)
     if allowed is not None:
         lines = tuple(line for line in lines if line.unit_id in allowed)
     if not lines:
         return None
-    key = ("progress", campaign.id, state, allowed, today)
-    return report_cache().get_or_build(key, lambda: campaign_progress(campaign, lines, today, state))
+    held: dict[tuple[int, frozenset[int] | None], tuple[CampaignState, date, Progress]]
+    held = current_app.extensions.setdefault(FIGURES_KEY, {})
+    found = held.get((campaign.id, allowed))
+    if found is not None and found[:2] == (state, today):
+        return found[2]
+    figures = campaign_progress(campaign, lines, today, state)
+    held[campaign.id, allowed] = (state, today, figures)
+    return figures
 
 
 def campaign_progress(campaign: Campaign, links: Sequence[CampaignUnit | UnitLine], today: date,
