@@ -29,9 +29,9 @@ from . import i18n
 from .auth.access import visible_unit_ids
 from .models import Campaign, CounterAnswer, Unit
 from .platform import csrf_token
-from .platform.extensions import csrf, db, limiter
+from .platform.extensions import client_key, csrf, db, limiter
 from .survey.forms import SUBMISSION_ID, new_submission_id
-from .survey.routes import _client_key, _kiosk_place, _submit_limit
+from .survey.routes import _kiosk_place, _submit_limit
 from .survey.submission import province_today
 
 bp = Blueprint("counter", __name__)
@@ -75,7 +75,7 @@ def start(token: str, stale: bool = False) -> str:
 
 
 @bp.post("/c/<token>")
-@limiter.limit(_submit_limit, key_func=_client_key)
+@limiter.limit(_submit_limit, key_func=client_key)
 @csrf.exempt  # checked by _valid_post, so that a stale page asks for one more tap instead of failing
 def tap(token: str) -> HttpResponse | tuple[str, int]:
     link, place = _kiosk_place(token)
@@ -106,7 +106,7 @@ def why(token: str) -> str:
 
 
 @bp.post("/c/<token>/why")
-@limiter.limit(_submit_limit, key_func=_client_key)
+@limiter.limit(_submit_limit, key_func=client_key)
 @csrf.exempt  # checked by _valid_post
 def reason(token: str) -> HttpResponse:
     """Add the reason to the low score of the same page; once only, and only to a low score of this unit."""

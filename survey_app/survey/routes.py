@@ -10,17 +10,14 @@ Back button.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
-from flask_limiter.util import get_remote_address
 from werkzeug.wrappers import Response as HttpResponse
 
 from .. import i18n
 from ..models import CampaignUnit
-from ..platform.extensions import csrf, limiter
+from ..platform.extensions import client_key, csrf, limiter
 from ..questionnaire_registry import get as get_questionnaire
 from . import codes, links, notices, stamp
 from .blank_pages import blank_page
@@ -39,16 +36,6 @@ TOKEN = re.compile(r"[A-Za-z0-9_-]{1,40}\Z")
 
 def _submit_limit() -> str:
     return str(current_app.config["SUBMIT_RATE_LIMIT"])
-
-
-def _client_key() -> str:
-    """Rate-limit key: a keyed hash of the client address, never the address itself.
-
-    Flask-Limiter keeps the key in its storage and writes it in its log line when a limit is exceeded; the
-    hash still tells one client from another (keyed with the secret key, so every worker agrees).
-    """
-    address = (get_remote_address() or "").encode()
-    return hmac.new(str(current_app.secret_key).encode(), address, hashlib.sha256).hexdigest()[:24]
 
 
 @bp.after_request
@@ -75,7 +62,7 @@ def kiosk_questions(token: str) -> HttpResponse | str:
 
 
 @bp.post("/k/<token>/questions")
-@limiter.limit(_submit_limit, key_func=_client_key)
+@limiter.limit(_submit_limit, key_func=client_key)
 @csrf.exempt  # the form checks its own token: see forms.py
 def kiosk_submit(token: str) -> HttpResponse | tuple[str, int]:
     return _submit(token, "kiosk")
@@ -101,7 +88,7 @@ def qr_questions(token: str) -> HttpResponse | str | tuple[str, int]:
 
 
 @bp.post("/s/<token>")
-@limiter.limit(_submit_limit, key_func=_client_key)
+@limiter.limit(_submit_limit, key_func=client_key)
 @csrf.exempt  # the form checks its own token: see forms.py
 def qr_submit(token: str) -> HttpResponse | tuple[str, int]:
     return _submit(token, "qr")
