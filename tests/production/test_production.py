@@ -310,10 +310,10 @@ def test_a_server_killed_under_load_loses_no_acknowledged_answer(production: Pro
     while len(load.acked) < 40 and time.monotonic() - started < 30:
         time.sleep(0.02)
     assert len(load.acked) >= 40, f"the load did not get going: {load.statuses}"
-    killed_at = time.monotonic()
     victim_posts = sum(line.startswith("POST ") for line in production.logs()[0])
     survivor_before = len(production.logs()[1])
     production.servers[0].kill()
+    killed_at = time.monotonic()  # after the victim is reaped: nothing it answers can be acknowledged later
     for thread in threads:
         thread.join(timeout=60)
     assert not any(thread.is_alive() for thread in threads)
@@ -333,7 +333,9 @@ def test_a_server_killed_under_load_loses_no_acknowledged_answer(production: Pro
     assert not lost, f"lost: {lost}"
     assert victim_posts >= 10, "the killed server was not taking its share of the load: nothing was tested"
     assert after_kill >= 20, figures  # the other server kept serving
-    assert survivor_posts >= after_kill
+    # A reply the victim wrote just before it died may still be read by its respondent's thread a moment after
+    # kill() returns: at most one such reply per respondent.
+    assert survivor_posts >= after_kill - 8, figures
     assert load.statuses.get(500, 0) == 0, figures
     client = HttpsClient(production, source="127.0.0.3")
     assert [client.request("GET", "/login").status for _ in range(4)] == [200] * 4
