@@ -68,13 +68,23 @@ def item_specs(questionnaires: Any) -> dict[str, ItemSpec]:
 
 
 def distinct_values(values: Sequence[Any] | pd.Series | np.ndarray) -> tuple[np.ndarray, list[Any]]:
-    """Codes (-1 for missing or blank) and distinct values; lists become ``;``-joined strings first."""
-    array = values.to_numpy(dtype=object) if isinstance(values, pd.Series) else np.asarray(values, dtype=object)
-    try:
-        codes, uniques = pd.factorize(array, use_na_sentinel=True)
-    except TypeError:  # unhashable lists of a multi item
-        joined = [MULTI_SEPARATOR.join(map(str, v)) if isinstance(v, (list, tuple)) else v for v in array]
-        codes, uniques = pd.factorize(np.array(joined, dtype=object), use_na_sentinel=True)
+    """Codes (-1 for missing or blank) and distinct values; lists become ``;``-joined strings first.
+
+    A ``Categorical`` (columns read from packed blocks) already is codes and distinct values: they are taken as
+    they are, so typing a million answers does not look at each one.
+    """
+    if isinstance(values, pd.Series) and isinstance(values.dtype, pd.CategoricalDtype):
+        values = values.array
+    uniques: Any
+    if isinstance(values, pd.Categorical):
+        codes, uniques = np.asarray(values.codes), list(values.categories)
+    else:
+        array = values.to_numpy(dtype=object) if isinstance(values, pd.Series) else np.asarray(values, dtype=object)
+        try:
+            codes, uniques = pd.factorize(array, use_na_sentinel=True)
+        except TypeError:  # unhashable lists of a multi item
+            joined = [MULTI_SEPARATOR.join(map(str, v)) if isinstance(v, (list, tuple)) else v for v in array]
+            codes, uniques = pd.factorize(np.array(joined, dtype=object), use_na_sentinel=True)
     distinct = list(uniques)
     blank = [i for i, u in enumerate(distinct) if isinstance(u, str) and u.strip() == ""]
     if blank:

@@ -11,14 +11,14 @@ from __future__ import annotations
 import gc
 import json
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from . import schema
+from . import blocks, schema
 from .answers import MULTI_SEPARATOR, ItemSpec, item_specs
 
 #: Columns before the items, in order, in the tidy frame. ``submitted_on`` is the province's day of the answer,
@@ -34,14 +34,15 @@ DEFAULT_COMMENT = "comment"
 _UNIT_COLUMNS = ("unit_code", "unit_name", "sector", "level", "area", "service_volume")
 
 
-def raw_columns(url: str | sa.Engine, campaign_id: int | None = None, questionnaires: Any = None,
+def raw_columns(url: str | sa.Engine | sa.Connection, campaign_id: int | None = None, questionnaires: Any = None,
                 after_id: int = 0, upto_id: int | None = None) -> dict[str, np.ndarray]:
     """Leading columns and stored values per item of the responses in a database, as object arrays.
 
     Parameters
     ----------
-    url : str or Engine
-        SQLAlchemy database URL (``sqlite:///instance/survey.sqlite``, ``postgresql+psycopg://...``) or engine.
+    url : str, Engine or Connection
+        SQLAlchemy database URL (``sqlite:///instance/survey.sqlite``, ``postgresql+psycopg://...``), engine, or
+        a connection (to read inside its transaction).
     campaign_id : int or None
         One campaign, or every campaign.
     questionnaires : optional
@@ -56,31 +57,93 @@ def raw_columns(url: str | sa.Engine, campaign_id: int | None = None, questionna
     dict
         ``{column: array}``: :data:`LEADING_COLUMNS`, then one array per item. Text answers of responses whose
         comment is hidden (``comment_hidden``) are removed (without questionnaires: the ``comment`` item).
+        Arrays are object arrays, except where packed blocks were read (one campaign, with questionnaires):
+        then the ids are integer arrays and the other columns ``Categorical`` (a multi-choice answer as the
+        JSON text of its list), which :func:`analysis.data.tidy` types without looking at each value.
     """
     engine = sa.create_engine(url) if isinstance(url, str) else url
     specs = item_specs(questionnaires) if questionnaires is not None else None
     try:
-        with engine.connect() as connection:
+        with nullcontext(engine) if isinstance(engine, sa.Connection) else engine.connect() as connection:
             units = _unit_attributes(connection, campaign_id)
-            if specs is not None and engine.dialect.name == "sqlite":
-                frame = _extracted(connection, (campaign_id, after_id, upto_id), specs)
-            else:
-                frame = _expanded(connection, (campaign_id, after_id, upto_id))
+            packed = blocks.fresh(connection, campaign_id, after_id, upto_id) \
+                if campaign_id is not None and specs is not None else []
+            spans = list(blocks.gaps(packed, after_id, upto_id)) if packed else [(after_id, upto_id)]
+            parts = [_read_json(connection, (campaign_id, after, upto), specs)
+                     if not packed or upto is None or upto > after  # between two adjacent blocks: nothing to read
+                     else {"response_id": np.zeros(0, dtype=np.int64)} for after, upto in spans]
+            wanted = specs if connection.dialect.name == "sqlite" else None
     finally:
-        if isinstance(url, str):
+        if isinstance(url, str) and isinstance(engine, sa.Engine):
             engine.dispose()
+    frame: dict[str, Any] = _joined(parts, packed, wanted) if packed else parts[0]
+    n = len(frame["response_id"])
     for item_id in (i for i in specs or () if i not in frame):  # an item nobody answered: all missing, as on SQLite
-        frame[item_id] = _objects([None] * len(frame["response_id"]))
-    hidden = frame.pop("comment_hidden").astype(bool)
+        frame[item_id] = _objects([None] * n)
+    hidden = np.asarray(frame.pop("comment_hidden"), dtype=object).astype(bool) if n else np.zeros(0, dtype=bool)
     items = [c for c in frame if c not in LEADING_COLUMNS]
     # Free-text items; without questionnaires, the web layer's default comment item.
     texts = [i for i, s in specs.items() if s.type == "text"] if specs is not None else [DEFAULT_COMMENT]
     for item_id in (i for i in texts if i in frame and hidden.any()):
-        values = frame[item_id].copy()
-        values[hidden] = None
-        frame[item_id] = values
+        values = frame[item_id]
+        if isinstance(values, pd.Categorical):
+            frame[item_id] = pd.Categorical.from_codes(np.where(hidden, -1, values.codes), dtype=values.dtype)
+        else:
+            values = values.copy()
+            values[hidden] = None
+            frame[item_id] = values
     frame.update(_unit_columns(frame, units))
     return {c: frame[c] for c in [*LEADING_COLUMNS, *items]}
+
+
+def _read_json(connection: sa.Connection, span: Span, specs: Mapping[str, ItemSpec] | None) -> dict[str, np.ndarray]:
+    """The responses of ``span`` read from their answers JSON."""
+    if specs is not None and connection.dialect.name == "sqlite":
+        return _extracted(connection, span, specs)
+    return read_rows(connection, span)
+
+
+def _joined(parts: list[dict[str, np.ndarray]], packed: list[blocks.Block],
+            wanted: Mapping[str, ItemSpec] | None) -> dict[str, Any]:
+    """Columns of the blocks and of the spans between them (``parts[i]`` comes before ``packed[i]``), in id order.
+
+    ``wanted``: the only items to keep (as SQLite's extraction does), or ``None`` for all. Each column's distinct
+    values are merged across parts (a dictionary of the few distinct values per part),
+    and its codes renumbered and concatenated: nothing is done per response in Python.
+    """
+    pieces: list[tuple[np.ndarray, dict[str, blocks.Column]]] = []
+    for position, part in enumerate(parts):
+        if len(part["response_id"]):
+            ids = np.asarray(part["response_id"], dtype=np.int64)
+            pieces.append((ids, {n: blocks.factorized(v) for n, v in part.items() if n != "response_id"}))
+        if position < len(packed):
+            pieces.append(blocks.decode(packed[position].payload))
+    names: dict[str, None] = {}
+    for _, columns in pieces:
+        names.update(dict.fromkeys(n for n in columns if wanted is None or n in wanted or n in blocks.LEADING))
+    frame: dict[str, Any] = {"response_id": np.concatenate([ids for ids, _ in pieces])}
+    for name in names:
+        codes, values = _merged([columns.get(name) for _, columns in pieces], [len(ids) for ids, _ in pieces])
+        if name in ("campaign_id", "unit_id", "questionnaire_version"):
+            frame[name] = np.asarray([*values, 0], dtype=np.int64)[codes]
+        elif name == "comment_hidden":
+            frame[name] = np.asarray([*map(bool, values), False], dtype=bool)[codes]
+        else:
+            frame[name] = pd.Categorical.from_codes(codes, categories=pd.Index(values, dtype=object))
+    return frame
+
+
+def _merged(columns: list[blocks.Column | None], sizes: list[int]) -> tuple[np.ndarray, list[Any]]:
+    """One column's codes over all parts and its distinct values (a part without the column: all missing)."""
+    index: dict[Any, int] = {}
+    pieces = []
+    for column, size in zip(columns, sizes, strict=True):
+        if column is None:
+            pieces.append(np.full(size, -1, dtype=np.int32))
+            continue
+        mapping = np.array([*(index.setdefault(v, len(index)) for v in column.values), -1], dtype=np.int32)
+        pieces.append(mapping[column.codes])
+    return np.concatenate(pieces), list(index)
 
 
 def _unit_columns(frame: dict[str, np.ndarray], units: pd.DataFrame) -> dict[str, Any]:
@@ -178,7 +241,7 @@ def _extracted(connection: sa.Connection, span: Span, specs: Mapping[str, ItemSp
     return {k: frame[k] for k in [*frame.keys() - set(specs), *specs] if k in frame}
 
 
-def _expanded(connection: sa.Connection, span: Span) -> dict[str, np.ndarray]:
+def read_rows(connection: sa.Connection, span: Span) -> dict[str, np.ndarray]:
     """Any database: fetch the ``answers`` (JSON texts, or mappings where the driver decodes JSON) and parse
     the texts all at once."""
     frame = _fetch(connection, [sa.type_coerce(schema.responses.c.answers, sa.Text).label("answers")], span)

@@ -7,6 +7,8 @@ tests and the benchmark use.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import sqlalchemy as sa
 
 metadata = sa.MetaData()
@@ -65,3 +67,36 @@ responses = sa.Table(
     sa.Column("submission_id", sa.String(64), unique=True),
     sa.Column("comment_hidden", sa.Boolean, default=False),
 )
+
+#: Responses packed into column blocks (:mod:`analysis.blocks`): derived from ``responses``, rebuilt at will.
+response_blocks = sa.Table(
+    "response_blocks",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("campaign_id", sa.Integer, sa.ForeignKey("campaigns.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("first_id", sa.Integer, nullable=False),
+    sa.Column("last_id", sa.Integer, nullable=False),
+    sa.Column("responses", sa.Integer, nullable=False),
+    sa.Column("stale", sa.Boolean, nullable=False, default=False),
+    sa.Column("format", sa.Integer, nullable=False),
+    sa.Column("payload", sa.LargeBinary, nullable=False),
+    sa.UniqueConstraint("campaign_id", "first_id"),
+)
+
+
+def install_triggers(metadata: sa.MetaData, create: Callable[[str], tuple[str, ...]],
+                     drop: Callable[[str], tuple[str, ...]], table: str) -> None:
+    """Run ``create(dialect)`` whenever ``metadata.create_all`` creates ``table`` (and ``drop`` before a drop_all),
+    on SQLite and PostgreSQL: triggers that keep derived data true come with the tables themselves."""
+
+    @sa.event.listens_for(metadata, "after_create")
+    def _create(target: sa.MetaData, connection: sa.Connection, **_: object) -> None:
+        if connection.dialect.name in ("sqlite", "postgresql") and sa.inspect(connection).has_table(table):
+            for statement in create(connection.dialect.name):
+                connection.exec_driver_sql(statement)
+
+    @sa.event.listens_for(metadata, "before_drop")
+    def _drop(target: sa.MetaData, connection: sa.Connection, **_: object) -> None:
+        if connection.dialect.name in ("sqlite", "postgresql"):
+            for statement in drop(connection.dialect.name):
+                connection.exec_driver_sql(statement)

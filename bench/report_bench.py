@@ -11,7 +11,9 @@ in process through the Flask test client signed in as the province administrator
   the kiosk's own insert, then opens the page; median);
 * a submission's latency (median of ``--repeat``) alone, and while another process rebuilds the province report
   again and again (a second worker on the same database whose cache is emptied before each view);
-* ``read_database`` of the whole campaign: seconds and the peak memory of a fresh process doing only that.
+* ``read_database`` of the whole campaign: seconds and the peak memory of a fresh process doing only that, from
+  the packed blocks (the campaign is packed once after it is built, as ``flask responses pack`` run from cron
+  would have) and, for comparison, from the answers JSON alone.
 
 The streaming exports (time to first byte, worker memory) are measured by the exports' own benchmark.
 Bars (issue 15): right after a new response each page within 1.5× of the same page at 10 000 responses and
@@ -195,25 +197,42 @@ def submission_latency(url: str, instance: Path, built: dict[str, Any], repeat: 
 
 
 READ_CHILD = """
-import json, resource, sys, time
+import json, sys, time
+import sqlalchemy as sa
 from analysis import read_database
 from survey_app.questionnaire_registry import registry
 from survey_app import create_app
 app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": sys.argv[1]})
 with app.app_context():
     forms = registry()
-    start = time.perf_counter(); cpu = time.process_time()
-    frame = read_database(sys.argv[1], int(sys.argv[2]), forms)
-    wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+    engine = sa.create_engine(sys.argv[1])
+    with engine.connect() as connection:
+        transaction = connection.begin()
+        if sys.argv[3] == "json":  # as if never packed: the blocks gone for this transaction only
+            connection.execute(sa.text("DELETE FROM response_blocks"))
+        start = time.perf_counter(); cpu = time.process_time()
+        frame = read_database(connection, int(sys.argv[2]), forms)
+        wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+        transaction.rollback()
 peak = max(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM"))
 print(json.dumps({"rows": len(frame), "wall": wall, "cpu": cpu, "peak_mb": peak / 1024}))
 """
 
 
-def read_seconds(url: str, campaign_id: int) -> dict[str, float]:
-    done = subprocess.run([sys.executable, "-c", READ_CHILD, url, str(campaign_id)], capture_output=True, text=True,
-                          check=True)
+def read_seconds(url: str, campaign_id: int, source: str) -> dict[str, float]:
+    """``read_database`` of the campaign in a fresh process, from its packed blocks or (``json``) from the JSON."""
+    done = subprocess.run([sys.executable, "-c", READ_CHILD, url, str(campaign_id), source], capture_output=True,
+                          text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def packed(url: str, campaign_id: int) -> float:
+    """Pack the campaign as ``flask responses pack`` does from cron; returns the seconds it took."""
+    from analysis.blocks import pack
+
+    start = time.perf_counter()
+    pack(url, campaign_id)
+    return time.perf_counter() - start
 
 
 def with_database(backend: str, work: Path, name: str, server: Any) -> str:
@@ -240,9 +259,13 @@ def run(args: argparse.Namespace) -> None:
                 built = build(url, rows, args.units, instance)
                 print(f"[{backend}] {built['rows']} responses over {args.units} units built in "
                       f"{time.perf_counter() - start:.0f} s", flush=True)
+                pack_seconds = packed(url, built["campaign_id"])
+                print(f"[{backend}] packed in {pack_seconds:.0f} s", flush=True)
                 results[rows] = {"pages": measure_pages(url, instance, built, args.repeat),
                                  "submit": submission_latency(url, instance, built, args.repeat),
-                                 "read": read_seconds(url, built["campaign_id"])}
+                                 "read": read_seconds(url, built["campaign_id"], "blocks"),
+                                 "read_json": read_seconds(url, built["campaign_id"], "json"),
+                                 "pack": pack_seconds}
             show(backend, args, results)
     if server is not None:
         server.stop()
@@ -263,9 +286,11 @@ def show(backend: str, args: argparse.Namespace, results: dict[int, dict[str, An
     alone, busy = large["submit"]
     print(f"submission at {args.rows}: {alone * 1000:.1f} ms alone, {busy * 1000:.1f} ms while a report rebuilds "
           f"({busy / alone - 1:+.0%}; bar +10 %)")
-    read = large["read"]
-    print(f"read_database {read['rows']} responses: {read['wall']:.2f} s wall, {read['cpu']:.2f} s CPU, "
-          f"peak {read['peak_mb']:.0f} MB (bar < 3 s at 1 M)", flush=True)
+    for key, how in (("read", "packed blocks (after flask responses pack)"), ("read_json", "the answers JSON")):
+        read = large[key]
+        print(f"read_database {read['rows']} responses from {how}: {read['wall']:.2f} s wall, {read['cpu']:.2f} s "
+              f"CPU, peak {read['peak_mb']:.0f} MB (bar < 3 s at 1 M)", flush=True)
+    print(f"packing {args.rows} responses the first time: {large['pack']:.0f} s", flush=True)
 
 
 def main(argv: list[str] | None = None) -> None:

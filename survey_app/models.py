@@ -17,9 +17,24 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
+
+from analysis import blocks
 
 from . import revision
 from .platform.extensions import Model, db
@@ -212,6 +227,23 @@ class Response(Model):
     comment_hidden: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+class ResponseBlock(Model):
+    """Consecutive responses of one campaign packed as columns, so that reading a large campaign does not parse
+    every answers JSON again (see :mod:`analysis.blocks`, which owns the format). Derived data: ``flask responses
+    pack`` writes them, triggers mark them stale, and deleting them all loses nothing."""
+
+    __tablename__ = "response_blocks"
+    __table_args__ = (UniqueConstraint("campaign_id", "first_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    first_id: Mapped[int] = mapped_column(Integer)
+    last_id: Mapped[int] = mapped_column(Integer)
+    responses: Mapped[int] = mapped_column(Integer)
+    stale: Mapped[bool] = mapped_column(Boolean, default=False)
+    format: Mapped[int] = mapped_column(Integer)
+    payload: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class CommentReview(Model):
     """Staff's work on one response's comment: its topic tags and, when hidden, why, by whom and on which day.
 
@@ -326,3 +358,4 @@ class AlertNotice(Model):
 
 
 revision.install(db.metadata)  # the triggers that keep Campaign.revision and responses_received
+blocks.install(db.metadata)  # the triggers that mark packed response blocks stale

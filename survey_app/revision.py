@@ -23,6 +23,8 @@ from typing import NamedTuple
 
 import sqlalchemy as sa
 
+from analysis import schema
+
 _SQLITE = (
     """CREATE TRIGGER IF NOT EXISTS responses_received AFTER INSERT ON responses BEGIN
        UPDATE campaigns SET responses_received = responses_received + 1 WHERE id = NEW.campaign_id; END""",
@@ -123,18 +125,7 @@ def drop_statements(dialect: str) -> tuple[str, ...]:
 
 def install(metadata: sa.MetaData) -> None:
     """Create the triggers whenever ``metadata.create_all`` creates the tables (the tests' databases)."""
-
-    @sa.event.listens_for(metadata, "after_create")
-    def _create(target: sa.MetaData, connection: sa.Connection, **_: object) -> None:
-        if connection.dialect.name in ("sqlite", "postgresql"):
-            for statement in trigger_statements(connection.dialect.name):
-                connection.exec_driver_sql(statement)
-
-    @sa.event.listens_for(metadata, "before_drop")
-    def _drop(target: sa.MetaData, connection: sa.Connection, **_: object) -> None:
-        if connection.dialect.name in ("sqlite", "postgresql"):
-            for statement in drop_statements(connection.dialect.name):
-                connection.exec_driver_sql(statement)
+    schema.install_triggers(metadata, trigger_statements, drop_statements, "responses")
 
 
 class CampaignState(NamedTuple):

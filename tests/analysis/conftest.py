@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+import sqlalchemy as sa
 
+from analysis import schema
 from analysis.data import tidy
 from analysis.database import LEADING_COLUMNS
 from analysis.simulation import SimulatedSurvey, simulate_survey
 from tests.conftest import require
+from tests.postgres.server import PostgresServer
 
 
 def raw_frame(survey: SimulatedSurvey) -> pd.DataFrame:
@@ -91,3 +95,17 @@ def assert_same_rows(exported: pd.DataFrame, stored: pd.DataFrame) -> None:
         return out.sort_values(columns, na_position="last", kind="stable").reset_index(drop=True)
 
     pd.testing.assert_frame_equal(ordered(exported), ordered(stored), check_categorical=False)
+
+
+@pytest.fixture(scope="module")
+def engines(postgres: PostgresServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[sa.Engine]]:
+    """An empty analysis database on SQLite and one on PostgreSQL, for one test module."""
+    pg_url = postgres.create_database(template=None)
+    found = [sa.create_engine(f"sqlite:///{tmp_path_factory.mktemp('reader') / 'survey.sqlite'}"),
+             sa.create_engine(pg_url)]
+    for engine in found:
+        schema.metadata.create_all(engine)
+    yield found
+    for engine in found:
+        engine.dispose()
+    postgres.drop_database(pg_url)

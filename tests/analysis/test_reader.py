@@ -5,7 +5,6 @@ answers: comments hidden by moderation, multi-choice lists, "not applicable", ab
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 
@@ -18,7 +17,6 @@ from hypothesis import strategies as st
 from analysis import schema
 from analysis.data import read_database, tidy
 from analysis.database import LEADING_COLUMNS, raw_columns
-from tests.postgres.server import PostgresServer
 
 TYPES = {"q1": "likert5", "q2": "likert5", "fee": "yes_no", "gender": "single", "channels": "multi",
          "visits": "number", "comment": "text", "other_text": "text"}
@@ -75,19 +73,6 @@ def _by_sql(engine: sa.Engine) -> pd.DataFrame:
             values = [None if row[0] else v for row, v in zip(rows, values, strict=True)]
         raw[item] = pd.Series(values, dtype=object).to_numpy()
     return tidy(raw, TYPES)
-
-
-@pytest.fixture(scope="module")
-def engines(postgres: PostgresServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[sa.Engine]]:
-    pg_url = postgres.create_database(template=None)
-    found = [sa.create_engine(f"sqlite:///{tmp_path_factory.mktemp('reader') / 'survey.sqlite'}"),
-             sa.create_engine(pg_url)]
-    for engine in found:
-        schema.metadata.create_all(engine)
-    yield found
-    for engine in found:
-        engine.dispose()
-    postgres.drop_database(pg_url)
 
 
 @pytest.mark.postgres
