@@ -61,7 +61,8 @@ def tidy(raw: pd.DataFrame | Mapping[str, Any], questionnaires: Any = None, from
         values = cast("pd.Series | Sequence[Any]", raw[item_id])  # one column: names are unique
         spec = specs.get(item_id) or infer_spec(values, from_csv)
         columns.update(convert(item_id, spec, values))
-    return pd.DataFrame(columns, index=pd.RangeIndex(len(raw[LEADING_COLUMNS[0]])))
+    # No copy: every column is a new array made here (a million rows of 60 columns would be copied for nothing).
+    return pd.DataFrame(columns, index=pd.RangeIndex(len(raw[LEADING_COLUMNS[0]])), copy=False)
 
 
 def _leading(column: str, values: Any) -> Any:
