@@ -15,11 +15,13 @@ Blocks are derived data: deleting them all loses nothing and only slows reading 
 **Staying true to the answers.** A block covers a range of ids ``first_id..last_id`` of its campaign, and the
 blocks of a campaign never overlap. Triggers on ``responses`` (:func:`trigger_statements`) mark a block stale
 when a response in its range is inserted (an id taken earlier but committed late), changed (a comment hidden by
-moderation) or deleted; readers skip stale blocks and the next :func:`pack` rebuilds them. A block is built and
-stored in one transaction that first takes the campaign's write lock (SQLite: the database's, by its first
-write; PostgreSQL: the campaign row's, ``FOR UPDATE``), and on PostgreSQL each trigger takes that same row lock
-before it looks for blocks. So a writer either committed before the block read its rows (and the block holds its
-change), or its trigger runs after the block committed (and marks it stale): no change can fall between the two.
+moderation) or deleted; readers skip stale blocks and the next :func:`pack` rebuilds them. A block's range is
+first claimed, in a short transaction under the campaign's write lock (SQLite: the database's, by its first
+write; PostgreSQL: the campaign row's, ``FOR UPDATE``, which each trigger also takes before it looks for
+blocks), then its responses are read and its payload stored only if it is still fresh. So a writer either
+committed before the claim (and the block holds its change), or its trigger runs after the claim committed (and
+marks the block stale): no change can fall between the two, and the lock is held for milliseconds, never while
+20 000 answers are read.
 Unit attributes (names, volumes, areas) are not in blocks; the reader joins them from the current tables.
 
 SQLite drops a table's triggers when a migration rebuilds it (batch mode): such a migration on ``responses`` must
@@ -46,6 +48,8 @@ BLOCK_SIZE = 20_000
 FORMAT = 1
 _MAGIC = b"SURVEY-BLOCK-1\n"
 _DTYPES = ("<i8", "|i1", "<i2", "<i4")
+#: Format of a claimed block whose payload is being built: readers skip it, :func:`pack` clears it if left over.
+PENDING = 0
 #: Leading columns of a block besides ``response_id``, as the JSON reader names them.
 LEADING = ("campaign_id", "unit_id", "questionnaire_id", "questionnaire_version", "channel", "locale",
            "submitted_on", "comment_hidden")
@@ -225,7 +229,12 @@ def _pack_campaign(engine: sa.Engine, campaign_id: int, block_size: int) -> int:
 
 
 def _store_block(engine: sa.Engine, campaign_id: int, after: int, upto: int) -> int:
-    """Read the responses ``after < id <= upto`` and store them as one block, under the campaign's write lock."""
+    """Claim the ids ``after < id <= upto`` with a pending block, then read their responses and fill it in.
+
+    The claim is a short transaction under the campaign's write lock. From its commit on, a change to a response
+    in the range marks the pending block stale (the triggers), and a change committed before it is in what is read
+    next: so the payload is stored only if the block is still fresh, and the lock is never held while reading.
+    """
     from .database import read_rows  # the JSON reader; imported here since it imports this module
 
     b, c = schema.response_blocks, schema.campaigns
@@ -239,13 +248,20 @@ def _store_block(engine: sa.Engine, campaign_id: int, after: int, upto: int) -> 
             b.c.campaign_id == campaign_id, b.c.first_id <= upto, b.c.last_id > after))
         if overlapping:
             return 0  # another run packed it meanwhile
+        claimed = connection.execute(b.insert().values(campaign_id=campaign_id, first_id=after + 1, last_id=upto,
+                                                       responses=0, stale=False, format=PENDING, payload=b""))
+        block_id = claimed.inserted_primary_key[0]  # type: ignore[index]
+    with engine.connect() as connection:
         frame = read_rows(connection, (campaign_id, after, upto))
-        if not len(frame["response_id"]):
+    count = len(frame["response_id"])
+    payload = encode(frame) if count else b""
+    with engine.begin() as connection:
+        if not count:
+            connection.execute(b.delete().where(b.c.id == block_id))
             return 0
-        connection.execute(b.insert().values(campaign_id=campaign_id, first_id=after + 1, last_id=upto,
-                                             responses=len(frame["response_id"]), stale=False, format=FORMAT,
-                                             payload=encode(frame)))
-    return 1
+        done = connection.execute(b.update().where(b.c.id == block_id, b.c.stale.is_(False))
+                                  .values(responses=count, format=FORMAT, payload=payload))
+    return int(done.rowcount)
 
 
 _SQLITE = (

@@ -105,3 +105,39 @@ def test_a_block_payload_is_read_as_numbers_only() -> None:
     forged = blocks.encode(frame).replace(b'"<i8"', b'"|O8"')
     with pytest.raises(ValueError, match="unexpected type"):
         blocks.decode(forged)
+
+
+@pytest.mark.postgres
+def test_a_change_while_a_block_is_being_read_leaves_it_unused(engines: list[sa.Engine],
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """The lock is not held while a block's answers are read: a comment hidden at that moment (after the range was
+    claimed) must leave the block unfilled, and no reader may use a claimed block before it is filled."""
+    from analysis import database
+
+    answers = [({"q1": 1 + n % 5, "comment": f"c{n}"}, False, 1 + n % 3, n % 4) for n in range(8)]
+    real = database.read_rows
+    for engine in engines:
+        _reset(engine, answers)
+
+        first = [True]
+
+        def hide_then_read(connection: sa.Connection, span: Any, engine: sa.Engine = engine,
+                           first: list[bool] = first) -> Any:
+            if first.pop() if first else False:  # pack reading its first block (and not the reads below)
+                assert _blocks(engine) == [(1, 4, 0, False)]  # claimed, not filled: readers skip it
+                _same(engine)
+                with engine.begin() as writer:
+                    writer.execute(schema.responses.update().where(schema.responses.c.id == 3)
+                                   .values(comment_hidden=True))
+            return real(connection, span)
+
+        monkeypatch.setattr(database, "read_rows", hide_then_read)
+        assert blocks.pack(engine, 1, block_size=4) == 1  # the first block refused, the second filled
+        monkeypatch.setattr(database, "read_rows", real)
+        assert [stale for *_, stale in _blocks(engine)] == [True, False]
+        _same(engine)
+        assert blocks.pack(engine, 1, block_size=4) == 1
+        assert [stale for *_, stale in _blocks(engine)] == [False, False]
+        frame = read_database(engine, 1, TYPES)
+        assert pd.isna(frame.loc[frame.response_id == 3, "comment"].iat[0])
+        _same(engine)
