@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import pandas as pd
 from sqlalchemy import select
@@ -65,7 +66,15 @@ class CampaignData:
 
     def respondents(self, unit_id: int) -> int:
         """Number of responses of one unit (every response, whatever it answered)."""
-        return int((self.frame["unit_id"] == unit_id).sum()) if len(self.frame) else 0
+        return self.unit_respondents.get(unit_id, 0)
+
+    @cached_property
+    def unit_respondents(self) -> dict[int, int]:
+        """Responses per unit (units with at least one), counted once per state of the campaign."""
+        if not len(self.frame):
+            return {}
+        counts = self.frame["unit_id"].value_counts(sort=False)
+        return {int(unit): int(n) for unit, n in counts.items()}
 
 
 def campaign_data(campaign_id: int) -> CampaignData:
@@ -80,7 +89,9 @@ def campaign_data(campaign_id: int) -> CampaignData:
 
 
 def _load(campaign_id: int, key: CampaignState) -> CampaignData:
-    units = campaign_units(campaign_id)
+    # The units change only with a new revision (a unit joining, leaving, renamed, a volume corrected): kept
+    # across new responses, which only raise the count received.
+    units = report_cache().get_or_build(("units", campaign_id, key.revision), lambda: campaign_units(campaign_id))
     frame = mirrored(campaign_id, key).frame
     notes: dict[int, str] = {}
     if len(frame):

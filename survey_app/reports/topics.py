@@ -18,10 +18,11 @@ from typing import Any
 import pandas as pd
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..models import CommentReview, Response
 from ..platform.extensions import db
+from .dataset import campaign_data
 from .table import Column, Table
 from .tables import MIN_GROUP
 
@@ -63,13 +64,18 @@ def table(counts: Mapping[str, int]) -> Table:
 
 
 def campaign_counts(campaign_id: int) -> Counter[str]:
-    """Shown comments per topic over the campaign's units of at least ``MIN_GROUP`` respondents."""
-    reported = (select(Response.unit_id).where(Response.campaign_id == campaign_id)
-                .group_by(Response.unit_id).having(func.count() >= MIN_GROUP))
+    """Shown comments per topic over the campaign's units of at least ``MIN_GROUP`` respondents.
+
+    The units come from the campaign's cached data (counting them in SQL grouped every response of the
+    campaign on each view of the province report); only the tagged comments are read.
+    """
+    reported = sorted(u for u, n in campaign_data(campaign_id).unit_respondents.items() if n >= MIN_GROUP)
+    counts: Counter[str] = Counter()
+    if not reported:
+        return counts
     query = (select(CommentReview.topics).join(Response, Response.id == CommentReview.response_id)
              .where(Response.campaign_id == campaign_id, Response.comment_hidden.is_(False),
                     Response.unit_id.in_(reported)))
-    counts: Counter[str] = Counter()
     for (keys,) in db.session.execute(query):
         counts.update(keys or ())
     return counts

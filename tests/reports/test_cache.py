@@ -74,6 +74,24 @@ def test_a_corrected_service_volume_changes_the_weights(app: Flask, province: Pr
         _same_as_whole(province.campaign_id)
 
 
+def test_the_unit_list_kept_across_new_responses_follows_a_rename_and_a_corrected_volume(
+        app: Flask, province: Province) -> None:
+    with app.app_context():
+        before = campaign_data(province.campaign_id).units
+    _add(app, province, "a", (4,))
+    with app.app_context():
+        assert campaign_data(province.campaign_id).units is before  # a new response: the same unit list
+        db.session.execute(update(Unit).where(Unit.id == province.unit_c).values(name="Một cửa xã Bộc Bố mới"))
+        db.session.execute(update(CampaignUnit).where(CampaignUnit.campaign_id == province.campaign_id,
+                                                      CampaignUnit.unit_id == province.unit_a)
+                           .values(service_volume=1600))
+        db.session.commit()
+        units = campaign_data(province.campaign_id).units.set_index("unit_id")
+        assert units.at[province.unit_c, "name"] == "Một cửa xã Bộc Bố mới"
+        assert units.at[province.unit_a, "service_volume"] == 1600
+        assert campaign_data(province.campaign_id).unit_respondents[province.unit_a] == 8 + 1
+
+
 def test_a_hidden_comment_leaves_the_cached_frame(app: Flask, province: Province) -> None:
     hidden = province.a_comment_ids[2]
     with app.app_context():
