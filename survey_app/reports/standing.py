@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from analysis import additional_respondents, satisfaction_rates
+from analysis import additional_respondents
 
 from ..levels import level_name
 from ..models import Campaign
@@ -135,7 +135,7 @@ def province_rate(campaign: Campaign) -> float | None:
     data = campaign_data(campaign.id)
     if len(data.frame) == 0 or tables.ITEM not in data.frame.columns:
         return None
-    whole = satisfaction_rates(data.frame, item=tables.ITEM, weight=WEIGHT, min_n=tables.MIN_GROUP)
+    whole = tables.estimate(data, tables.ITEM, weight=WEIGHT, min_n=tables.MIN_GROUP)[0]
     return _shown(whole.iloc[0].to_dict())
 
 

@@ -9,15 +9,24 @@ a reason there has no figure, and the templates and exports show none.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
+from typing import Any
 
 import pandas as pd
 
-from analysis import satisfaction_rates
+from analysis import satisfaction_rates, share_yes
 
 from ..collation import sort_key
 from ..models import Campaign
-from .dataset import STRATUM, STRATUM_SIZE, WEIGHT, CampaignData, campaign_data, earlier_campaigns, sector_targets
+from .dataset import (
+    COUNT,
+    STRATUM,
+    STRATUM_SIZE,
+    WEIGHT,
+    CampaignData,
+    campaign_data,
+    earlier_campaigns,
+    sector_targets,
+)
 
 #: Smallest group whose figures, chart bars or comments are shown (the province's small-cell rule).
 MIN_GROUP = 5
@@ -65,8 +74,7 @@ def sector_rates_with(data: CampaignData, weight: str) -> pd.DataFrame:
 def province_rate(data: CampaignData) -> pd.DataFrame:
     """The whole province's rate in one row (``scope`` = "province"): every unit counts for the people it served,
     as in the sector rates, on the whole sample of the campaign."""
-    whole = replace(data, frame=data.frame.assign(scope=PROVINCE) if len(data.frame) else data.frame)
-    rates = _rates(whole, "scope", {PROVINCE: float("nan")})
+    rates = _rates(data, "scope", {PROVINCE: float("nan")}, constant={"scope": PROVINCE})
     return _fill_empty(pd.DataFrame({"scope": [PROVINCE]}).merge(rates.drop(columns=["target"], errors="ignore"),
                                                                   on="scope", how="left"))
 
@@ -151,19 +159,41 @@ def _volumes(units: pd.DataFrame, by: str | list[str]) -> dict:  # type: ignore[
 
 
 def _rates(data: CampaignData, by: str | list[str], target: dict,  # type: ignore[type-arg]
-           weight: str = WEIGHT) -> pd.DataFrame:
+           weight: str = WEIGHT, constant: dict[str, str] | None = None) -> pd.DataFrame:
     """Rates of the groups (stratified by unit, with the finite population correction), and their respondents.
 
     ``respondents`` counts every response of the group; ``n`` the valid answers to the overall question.
+    ``constant`` adds columns of one value (the whole province's ``scope``).
     """
     columns = [by] if isinstance(by, str) else list(by)
     if len(data.frame) == 0 or ITEM not in data.frame.columns:
         return pd.DataFrame(columns=columns)
-    rates = satisfaction_rates(data.frame, item=ITEM, weight=weight, by=by, target=target, min_n=MIN_GROUP,
-                               strata=STRATUM, fpc=STRATUM_SIZE,
-                               calibration=list(data.calibration) if weight == WEIGHT else None)
-    respondents = data.frame.groupby(columns, observed=True).size().rename("respondents").reset_index()
+    calibration = list(data.calibration) if weight == WEIGHT and data.calibration else None
+    rates, source, counted = estimate(data, ITEM, weight=weight, by=by, target=target, min_n=MIN_GROUP,
+                                      strata=STRATUM, fpc=STRATUM_SIZE, calibration=calibration,
+                                      constant=constant)
+    grouped = source.groupby(columns, observed=True)
+    respondents = (grouped[counted].sum() if counted else grouped.size()).rename("respondents").reset_index()
     return rates.merge(respondents, on=columns, how="left")
+
+
+def estimate(data: CampaignData, item: str, weight: str = WEIGHT, share: bool = False,
+             constant: dict[str, str] | None = None, **options: Any) -> tuple[pd.DataFrame, pd.DataFrame, str | None]:
+    """:func:`analysis.satisfaction_rates` (``share``: :func:`analysis.share_yes`) of the campaign's ``item``,
+    with the frame it ran on and its frequency column.
+
+    It runs on the campaign collapsed to one row per unit and answer (:meth:`CampaignData.cells`, a few
+    hundred rows kept per state of the campaign, ``frequency`` = their counts) whenever that gives every
+    figure: groups of whole units, weights constant within a unit. With raked weights (``calibration``) it
+    runs on every response.
+    """
+    function = share_yes if share else satisfaction_rates
+    cells = None if options.get("calibration") else data.cells(item, weight)
+    source = data.frame if cells is None else cells
+    if constant:
+        source = source.assign(**constant)
+    counted = None if cells is None else COUNT
+    return function(source, item=item, weight=weight, frequency=counted, **options), source, counted
 
 
 def _fill_empty(table: pd.DataFrame) -> pd.DataFrame:

@@ -8,20 +8,21 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import pytest
 from flask import Flask
 from sqlalchemy import delete, func, select, update
 
-from analysis import read_database
+from analysis import read_database, satisfaction_rates
 from survey_app import create_app
 from survey_app.models import Campaign, CampaignUnit, Response, Unit
 from survey_app.platform.extensions import db
 from survey_app.questionnaire_registry import registry
 from survey_app.reports.census import clear_margins, save_margins
-from survey_app.reports.dataset import WEIGHT, campaign_data
+from survey_app.reports.dataset import WEIGHT, CampaignData, campaign_data
 from survey_app.reports.mirror import mirrors
-from survey_app.reports.tables import unit_rates
+from survey_app.reports.tables import estimate, sector_rates, unit_rates
 
 from .conftest import Province, add_responses
 
@@ -59,6 +60,33 @@ def test_a_new_response_is_read_alone_and_counted_once(app: Flask, province: Pro
         assert mirrors().get(province.campaign_id).appended == 5
         rate = unit_rates(campaign_data(province.campaign_id), [province.unit_a])["n"].iat[0]
         assert rate == 7 + 5  # A had 7 valid overall answers; five more arrived
+
+
+def test_rates_from_the_collapsed_cells_equal_those_of_every_response(app: Flask, province: Province) -> None:
+    """The rate tables run on one row per unit and answer (with counts) kept per state; the figures are those
+    of the whole frame, also after new responses and after raking (which needs every response)."""
+    def direct(data: CampaignData, by: str) -> pd.DataFrame:
+        return satisfaction_rates(data.frame, weight=WEIGHT, by=by, strata="stratum", fpc="stratum_size",
+                                  min_n=5, calibration=list(data.calibration) or None)
+
+    for step in range(3):
+        if step == 1:
+            _add(app, province, "c", (1, 4, 5))
+        with app.app_context():
+            if step == 2:
+                save_margins(province.campaign_id, {"gender": {"female": 1.0}}, "Census 2019")
+            data = campaign_data(province.campaign_id)
+            assert bool(data.calibration) == (step == 2), data.raking_problem
+            # Raked weights need every response, even where they happen to stay constant within a unit.
+            ran_on = estimate(data, "overall", by="unit_id", calibration=list(data.calibration) or None)[1]
+            assert (ran_on is data.frame) == (step == 2)
+            for by, table in (("unit_id", unit_rates(data)), ("sector", sector_rates(data))):
+                expected = direct(data, by).dropna(subset=["rate"]).sort_values(by).reset_index(drop=True)
+                shown = table.dropna(subset=["rate"]).sort_values(by).reset_index(drop=True)
+                assert shown[by].tolist() == expected[by].tolist() and len(shown) >= 2
+                for column in ("rate", "se", "ci_low", "ci_high", "n"):
+                    np.testing.assert_allclose(shown[column].to_numpy(dtype=float),
+                                               expected[column].to_numpy(dtype=float), rtol=1e-12)
 
 
 def test_a_corrected_service_volume_changes_the_weights(app: Flask, province: Province) -> None:
