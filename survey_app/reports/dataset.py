@@ -77,7 +77,10 @@ class CampaignData:
         them alone, the same as over the whole frame grouped by unit."""
         if not len(self.frame):
             return self.frame
-        return self.frame.loc[self.frame["unit_id"].to_numpy() == unit_id]
+        memo = self.__dict__.setdefault("_unit_rows", {})
+        if unit_id not in memo:
+            memo[unit_id] = self.frame.loc[self.frame["unit_id"].to_numpy() == unit_id]
+        return memo[unit_id]  # type: ignore[no-any-return]
 
     def cells(self, item: str, weight: str = WEIGHT) -> pd.DataFrame | None:
         """The campaign collapsed to one row per unit and answer to ``item`` (missing included), with the

@@ -8,7 +8,8 @@ a reason there has no figure, and the templates and exports show none.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import pandas as pd
@@ -35,6 +36,21 @@ ITEM = "overall"
 PROVINCE = "province"
 
 
+def kept(table: Callable[..., pd.DataFrame]) -> Callable[..., pd.DataFrame]:
+    """A table of the campaign's data, worked out once per state of the campaign (the data object is kept
+    per state) and shared by the province page, every unit page and the standings; each caller gets its own
+    copy to change."""
+    @functools.wraps(table)
+    def once(data: CampaignData, *args: Any) -> pd.DataFrame:
+        memo = data.__dict__.setdefault("_tables", {})
+        key = (table.__name__, *args)
+        if key not in memo:
+            memo[key] = table(data, *args)
+        return memo[key].copy()  # type: ignore[no-any-return]
+
+    return once
+
+
 def unit_rates(data: CampaignData, unit_ids: Iterable[int] | None = None) -> pd.DataFrame:
     """Design-weighted overall satisfaction per unit with 95 % CI, target, verdict and rank within the sector.
 
@@ -42,6 +58,14 @@ def unit_rates(data: CampaignData, unit_ids: Iterable[int] | None = None) -> pd.
     computed on the whole campaign (weights and variance are those of the whole sample), then ``unit_ids``
     narrows the rows shown (an agency sees its own units only).
     """
+    table = _all_unit_rates(data)
+    if unit_ids is not None:
+        table = table[table["unit_id"].isin(set(unit_ids))]
+    return table.reset_index(drop=True)
+
+
+@kept
+def _all_unit_rates(data: CampaignData) -> pd.DataFrame:
     units = data.units
     rates = _rates(data, "unit_id", dict(zip(units["unit_id"], units["target"], strict=True)))
     table = units.merge(rates.drop(columns=["target"], errors="ignore"), on="unit_id", how="left")
@@ -51,9 +75,7 @@ def unit_rates(data: CampaignData, unit_ids: Iterable[int] | None = None) -> pd.
     table.loc[ranked, "rank"] = (
         table.loc[ranked].groupby("sector")["rate"].rank(ascending=False, method="min").astype("int64")
     )
-    if unit_ids is not None:
-        table = table[table["unit_id"].isin(set(unit_ids))]
-    return table.reset_index(drop=True)
+    return table
 
 
 def sector_rates(data: CampaignData) -> pd.DataFrame:
@@ -61,6 +83,7 @@ def sector_rates(data: CampaignData) -> pd.DataFrame:
     return sector_rates_with(data, WEIGHT)
 
 
+@kept
 def sector_rates_with(data: CampaignData, weight: str) -> pd.DataFrame:
     """Overall satisfaction per sector with the given weight column (the reports' weight, or the design weight)."""
     sectors = pd.DataFrame({"sector": sorted(data.units["sector"].unique())})
@@ -71,6 +94,7 @@ def sector_rates_with(data: CampaignData, weight: str) -> pd.DataFrame:
     return _fill_empty(sectors.merge(rates.drop(columns=["target"], errors="ignore"), on="sector", how="left"))
 
 
+@kept
 def province_rate(data: CampaignData) -> pd.DataFrame:
     """The whole province's rate in one row (``scope`` = "province"): every unit counts for the people it served,
     as in the sector rates, on the whole sample of the campaign."""
@@ -79,6 +103,7 @@ def province_rate(data: CampaignData) -> pd.DataFrame:
                                                                   on="scope", how="left"))
 
 
+@kept
 def area_rates(data: CampaignData) -> pd.DataFrame:
     """Design-weighted overall satisfaction per area (a district before the 2025 reform) and sector (targets
     differ between sectors). Units without an area are left out; a campaign with none gives an empty table."""
@@ -95,6 +120,7 @@ def area_rates(data: CampaignData) -> pd.DataFrame:
     return _fill_empty(table).reset_index(drop=True)
 
 
+@kept
 def level_rates(data: CampaignData) -> pd.DataFrame:
     """Design-weighted overall satisfaction per sector and administrative level (provincial hospitals, commune
     health stations…): the peers a unit is compared with. Units without a level are left out."""

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import delete, func, select, update
 
 from analysis import read_database, satisfaction_rates
@@ -24,7 +25,7 @@ from survey_app.reports.dataset import WEIGHT, CampaignData, campaign_data
 from survey_app.reports.mirror import mirrors
 from survey_app.reports.tables import estimate, sector_rates, unit_rates
 
-from .conftest import Province, add_responses
+from .conftest import UNIT_A_NAME, Province, add_responses
 
 
 def _whole(campaign_id: int) -> pd.DataFrame:
@@ -214,3 +215,27 @@ def test_two_workers_on_one_database_neither_miss_nor_double_count(app: Flask, s
     for worker in (app, second_worker):
         with worker.app_context():
             assert mirrors().whole_reads == 1  # one whole read each, every later response from the tail
+
+
+UNIT_C_NAME = "Bộ phận Một cửa xã Bộc Bố"
+
+
+def _unit_row(page: str, name: str) -> str:
+    return page.split(name, 1)[1].split("</tr>", 1)[0]
+
+
+def test_the_province_page_after_new_responses_shows_each_changed_row_anew_in_each_language(
+        app: Flask, admin: FlaskClient, province: Province) -> None:
+    """Row texts are kept per worker by the row's values: a row whose figures changed is formatted again, an
+    unchanged one comes from the memo, and each language has its own texts."""
+    path = f"/reports/{province.campaign_id}/"
+    english = admin.get(f"{path}?lang=en").get_data(as_text=True)
+    assert "71.4%" in _unit_row(english, UNIT_A_NAME)  # A: 5 of 7 satisfied
+    assert "Fewer than 5 respondents" in _unit_row(english, UNIT_C_NAME)  # C: 3 respondents
+    assert "71,4" in _unit_row(admin.get(f"{path}?lang=vi").get_data(as_text=True), UNIT_A_NAME)
+    _add(app, province, "a", (1, 1, 1))
+    _add(app, province, "c", (4, 5))
+    for language, rate in (("en", "50.0%"), ("vi", "50,0")):
+        page = admin.get(f"{path}?lang={language}").get_data(as_text=True)
+        assert rate in _unit_row(page, UNIT_A_NAME) and "71" not in _unit_row(page, UNIT_A_NAME)
+        assert "Fewer than 5" not in _unit_row(page, UNIT_C_NAME) and "80" in _unit_row(page, UNIT_C_NAME)
