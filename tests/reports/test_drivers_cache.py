@@ -12,6 +12,7 @@ from datetime import date
 import pandas as pd
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import delete, select, update
 
 from survey_app.models import Campaign, CampaignUnit, Response, Unit
@@ -93,3 +94,13 @@ def test_any_other_change_refits_at_once(app: Flask, modelled: int,  # noqa: F81
         assert fitted_models().fits == fits + 1
         assert STALE_NOTE not in str(after.caption)
         pd.testing.assert_frame_equal(after.frame, _fresh(modelled))
+
+
+def test_the_province_page_says_on_how_many_responses_the_drivers_were_computed(
+        app: Flask, admin: FlaskClient, modelled: int) -> None:  # noqa: F811
+    page = admin.get(f"/reports/{modelled}/?lang=vi").get_data(as_text=True)
+    assert "Tính trên" not in page
+    with app.app_context():
+        _add(modelled, 4)
+    page = admin.get(f"/reports/{modelled}/?lang=vi").get_data(as_text=True)
+    assert "Tính trên 200 phiếu trả lời (chiến dịch hiện có 201 phiếu)" in page
