@@ -153,7 +153,7 @@ def _load(campaign_id: int, key: CampaignState) -> CampaignData:
     frame = mirrored(campaign_id, key).frame
     notes: dict[int, str] = {}
     if len(frame):
-        frame = frame.copy()
+        frame = frame.copy(deep=False)  # new columns only: copy-on-write keeps the mirror's frame as it is
         weights = design_weights(frame, "service_volume", unusable="note")
         frame[WEIGHT] = weights.to_numpy()
         notes = {int(u): reason for u, reason in weights.attrs["volume_notes"].items()}

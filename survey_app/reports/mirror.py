@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -122,11 +123,23 @@ def appended(head: pd.DataFrame, tail: pd.DataFrame) -> pd.DataFrame:
         if isinstance(first, pd.Categorical) and isinstance(second, pd.Categorical):
             columns[name] = _joined_labels(first, second)
         elif type(first) is type(second) and first.dtype == second.dtype:
-            columns[name] = type(first)._concat_same_type([first, second])
+            columns[name] = _compact(type(first)._concat_same_type([first, second]))
         else:
             columns[name] = pd.concat([head[name], tail[name]], ignore_index=True).array
     # The joined arrays are new already: copying them again into the frame was most of the remaining cost.
     return pd.DataFrame(columns, index=pd.RangeIndex(len(head) + len(tail)), copy=False)
+
+
+#: Arrow-backed text columns are joined by adding a chunk; past this many chunks they are made one again, so
+#: that a worker appending thousands of responses does not slow every later operation on its text columns.
+MAX_CHUNKS = 32
+
+
+def _compact(array: Any) -> Any:
+    chunked = getattr(array, "_pa_array", None)
+    if chunked is not None and chunked.num_chunks > MAX_CHUNKS:
+        return pd.array(chunked.combine_chunks(), dtype=array.dtype)
+    return array
 
 
 def _joined_labels(first: pd.Categorical, second: pd.Categorical) -> pd.Categorical:

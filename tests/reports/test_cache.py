@@ -22,7 +22,7 @@ from survey_app.platform.extensions import db
 from survey_app.questionnaire_registry import registry
 from survey_app.reports.census import clear_margins, save_margins
 from survey_app.reports.dataset import WEIGHT, CampaignData, campaign_data
-from survey_app.reports.mirror import mirrors
+from survey_app.reports.mirror import MAX_CHUNKS, appended, mirrors
 from survey_app.reports.tables import estimate, sector_rates, unit_rates
 
 from .conftest import UNIT_A_NAME, Province, add_responses
@@ -239,3 +239,20 @@ def test_the_province_page_after_new_responses_shows_each_changed_row_anew_in_ea
         page = admin.get(f"{path}?lang={language}").get_data(as_text=True)
         assert rate in _unit_row(page, UNIT_A_NAME) and "71" not in _unit_row(page, UNIT_A_NAME)
         assert "Fewer than 5" not in _unit_row(page, UNIT_C_NAME) and "80" in _unit_row(page, UNIT_C_NAME)
+
+
+def test_appending_one_response_at_a_time_keeps_the_types_of_a_whole_read_and_few_text_chunks() -> None:
+    def rows(first: int, last: int) -> pd.DataFrame:
+        numbers = range(first, last)
+        return pd.DataFrame({
+            "comment": pd.array([f"ý kiến {i}" if i % 3 else None for i in numbers], dtype="string"),
+            "code": pd.array([f"U{i % 4}" for i in numbers], dtype="str"),
+            "overall": pd.array([i % 5 + 1 if i % 7 else None for i in numbers], dtype="Int64"),
+            "sector": pd.Categorical(["health" if i % 2 else "one_stop" for i in numbers]),
+        })
+
+    frame = rows(0, 1)
+    for i in range(1, 100):
+        frame = appended(frame, rows(i, i + 1))
+    pd.testing.assert_frame_equal(frame, rows(0, 100))
+    assert frame["comment"].array._pa_array.num_chunks <= MAX_CHUNKS + 1
