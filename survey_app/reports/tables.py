@@ -104,6 +104,15 @@ def province_rate(data: CampaignData) -> pd.DataFrame:
 
 
 @kept
+def whole_rate(data: CampaignData) -> pd.DataFrame:
+    """The whole campaign's rate in one row, unstratified (the figure of the public page and of a unit's
+    comparison with the province); see :func:`province_rate` for the stratified one of the tables."""
+    if len(data.frame) == 0 or ITEM not in data.frame.columns:
+        return pd.DataFrame()
+    return estimate(data, ITEM, weight=WEIGHT, min_n=MIN_GROUP)[0]
+
+
+@kept
 def area_rates(data: CampaignData) -> pd.DataFrame:
     """Design-weighted overall satisfaction per area (a district before the 2025 reform) and sector (targets
     differ between sectors). Units without an area are left out; a campaign with none gives an empty table."""
