@@ -59,6 +59,7 @@ def satisfaction_rates(
     ci: str = "logit",
     fpc: str | None = None,
     calibration: Sequence[str] | None = None,
+    frequency: str | None = None,
 ) -> pd.DataFrame:
     """Weighted share of satisfied answers to a Likert item, per group, with SE, CI and verdict.
 
@@ -97,6 +98,12 @@ def satisfaction_rates(
     calibration : sequence of str or None
         The columns the weight was raked on (:func:`analysis.weights.rake`), in the order given there: the
         SEs are those of R's ``svyby(..., rake(design, ...), svymean)`` (see :mod:`analysis.calibration`).
+    frequency : str or None
+        Column of how many identical respondents each row stands for (a collapsed sample, e.g. one row per
+        unit and answer with its count, when the weight is constant within a unit): every result equals that
+        of the rows repeated that many times, up to the rounding of the sums, at the cost of the collapsed
+        rows. Counts must be non-negative integers; not with ``calibration`` (raked weights differ within
+        a cell).
 
     Returns
     -------
@@ -120,7 +127,7 @@ def satisfaction_rates(
         raise ValueError(f"satisfied: answers must be among the Likert codes 1..5, not {sorted(satisfied)}")
     valid = codes > 0
     y = np.isin(codes, sorted(accepted)).astype(float)
-    return _rates(df, y, valid, weight, by, strata, level, target, min_n, ci, fpc, calibration)
+    return _rates(df, y, valid, weight, by, strata, level, target, min_n, ci, fpc, calibration, frequency)
 
 
 def share_yes(
@@ -135,6 +142,7 @@ def share_yes(
     ci: str = "logit",
     fpc: str | None = None,
     calibration: Sequence[str] | None = None,
+    frequency: str | None = None,
 ) -> pd.DataFrame:
     """Weighted share of "yes" to a yes/no item (e.g. "paid an informal fee"), as :func:`satisfaction_rates`.
 
@@ -152,7 +160,7 @@ def share_yes(
         values = text.map({"yes": 1.0, "no": 0.0}).to_numpy(dtype=float, na_value=np.nan)
     valid = ~np.isnan(values)
     return _rates(df, np.where(valid, values, 0.0), valid, weight, by, strata, level, target, min_n, ci, fpc,
-                  calibration)
+                  calibration, frequency)
 
 
 def _column(df: pd.DataFrame, item: str) -> pd.Series:
@@ -174,18 +182,22 @@ def _rates(
     ci: str,
     fpc: str | None = None,
     calibration: Sequence[str] | None = None,
+    frequency: str | None = None,
 ) -> pd.DataFrame:
     """Shared body of the public estimators: group, run the kernel, add intervals and verdicts."""
     if min_n < 1:
         raise ValueError(f"min_n: must be at least 1, not {min_n}")
     w = weight_array(df, weight)
+    times = None if frequency is None else _frequencies(df, frequency)
+    if times is not None and calibration:
+        raise ValueError("frequency: not with calibration (raked weights differ between collapsed respondents)")
     columns = [] if by is None else ([by] if isinstance(by, str) else list(by))
     group, keys = group_codes(df, columns, "by")
     stratum, stratum_keys = group_codes(df, [strata] if strata else [], "strata")
     if strata and np.any(stratum < 0):
         raise ValueError(f"strata: {int(np.count_nonzero(stratum < 0))} respondent(s) have no {strata}")
     notes: list[str] = []
-    fraction = None if fpc is None else _sampling_fractions(df, fpc, stratum, stratum_keys, strata, notes)
+    fraction = None if fpc is None else _sampling_fractions(df, fpc, stratum, stratum_keys, strata, notes, times)
     if calibration:
         margin_codes = [_margin_codes(df, column) for column in calibration]
         size = np.bincount(stratum).astype(float)
@@ -194,7 +206,7 @@ def _rates(
         scale = size / (size - 1) * (1.0 if fraction is None else 1.0 - fraction)
         result = calibrated_kernel(y, valid, w, group, len(keys), stratum, scale, margin_codes)
     else:
-        result = proportion_kernel(y, valid, w, group, len(keys), stratum, fraction)
+        result = proportion_kernel(y, valid, w, group, len(keys), stratum, fraction, times)
     low, high = interval(result["rate"], result["se"], result["n_eff"], level, ci)
     table = keys.copy()
     for name, values in (("rate", result["rate"]), ("se", result["se"]), ("ci_low", low), ("ci_high", high)):
@@ -204,7 +216,7 @@ def _rates(
     table["unweighted_rate"] = result["unweighted_rate"]
     # A group is withheld when too few answers carry weight: answers of units left out (weight 0) don't count.
     inside = valid & (group >= 0) & (w > 0)
-    weighted_n = np.bincount(group[inside], minlength=len(keys))
+    weighted_n = np.bincount(group[inside], None if times is None else times[inside], minlength=len(keys))
     weightless = (result["n"] > 0) & ~(result["weight_total"] > 0)
     few = ~weightless & (weighted_n < min_n)
     table.loc[few | weightless, ["rate", "se", "ci_low", "ci_high", "unweighted_rate"]] = np.nan
@@ -234,8 +246,18 @@ def _margin_codes(df: pd.DataFrame, column: str) -> np.ndarray:
     return codes
 
 
+def _frequencies(df: pd.DataFrame, frequency: str) -> np.ndarray:
+    """The ``frequency`` column as floats, checked to hold non-negative whole numbers."""
+    if frequency not in df.columns:
+        raise ValueError(f"frequency: no column {frequency!r} in the data")
+    times = df[frequency].to_numpy(dtype=float, na_value=np.nan)
+    if not np.all(np.isfinite(times)) or np.any(times < 0) or np.any(times != np.round(times)):
+        raise ValueError(f"frequency: {frequency!r} must hold whole numbers of respondents, 0 or more")
+    return times
+
+
 def _sampling_fractions(df: pd.DataFrame, fpc: str, stratum: np.ndarray, stratum_keys: pd.DataFrame,
-                        strata: str | None, notes: list[str]) -> np.ndarray:
+                        strata: str | None, notes: list[str], times: np.ndarray | None = None) -> np.ndarray:
     """Sampling fraction of each stratum, 0 (and a note) where the population size is missing or too small."""
     if fpc not in df.columns:
         raise ValueError(f"fpc: no column {fpc!r} in the data")
@@ -243,7 +265,7 @@ def _sampling_fractions(df: pd.DataFrame, fpc: str, stratum: np.ndarray, stratum
     low, high = sizes.min().to_numpy(), sizes.max().to_numpy()
     if np.any((low != high) & ~np.isnan(low)):
         raise ValueError(f"fpc: {fpc!r} must be the same for every respondent of a stratum")
-    count = np.bincount(stratum, minlength=len(low)).astype(float)
+    count = np.bincount(stratum, times, minlength=len(low)).astype(float)
     unusable = ~np.isfinite(low) | (low < count)
     if np.any(unusable):
         labels = stratum_keys[strata].to_numpy()[unusable].tolist() if strata else ["the whole sample"]
@@ -260,6 +282,7 @@ def proportion_kernel(
     n_groups: int,
     stratum: np.ndarray | None = None,
     fraction: np.ndarray | None = None,
+    times: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     r"""Domain proportions and their linearized variance for all groups at once.
 
@@ -288,6 +311,8 @@ def proportion_kernel(
     fraction : array of float or None
         Sampling fraction :math:`f_h = n_h / N_h` of each stratum (0 for an infinite population); the
         stratum's term is multiplied by :math:`1 - f_h` (finite population correction).
+    times : array of float or None
+        How many identical respondents each row stands for (a collapsed sample); None for one each.
 
     Returns
     -------
@@ -298,7 +323,10 @@ def proportion_kernel(
     if stratum is None or len(stratum) == 0:
         stratum = np.zeros(len(y), dtype=np.intp)
     n_strata = int(stratum.max(initial=0)) + 1
-    size = np.array([len(y)], dtype=float) if n_strata == 1 else np.bincount(stratum, minlength=n_strata) * 1.0
+    if n_strata == 1:
+        size = np.array([len(y) if times is None else times.sum()], dtype=float)
+    else:
+        size = np.bincount(stratum, times, minlength=n_strata) * 1.0
     if n_strata > 1 and np.any(size == 1):  # one respondent in all has no variance (NaN, as R gives)
         lonely = np.flatnonzero(size == 1).tolist()
         raise ValueError(f"strata: strata {lonely[:10]} (by position) have one respondent; merge them")
@@ -308,9 +336,10 @@ def proportion_kernel(
     outside = ~valid if group.min(initial=0) >= 0 else ~valid | (group < 0)
     key[outside] = bins = n_groups * n_strata * 2
     shape = (n_groups, n_strata, 2)
-    total_hy = np.bincount(key, weights=w, minlength=bins + 1)[:bins].reshape(shape)
-    square_hy = np.bincount(key, weights=w * w, minlength=bins + 1)[:bins].reshape(shape)
-    count_hy = np.bincount(key, minlength=bins + 1)[:bins].reshape(shape)
+    weighted = w if times is None else w * times
+    total_hy = np.bincount(key, weights=weighted, minlength=bins + 1)[:bins].reshape(shape)
+    square_hy = np.bincount(key, weights=weighted * w, minlength=bins + 1)[:bins].reshape(shape)
+    count_hy = np.bincount(key, times, minlength=bins + 1)[:bins].reshape(shape)
     total_h, a_h = total_hy.sum(axis=2), total_hy[:, :, 1]
     d_h, c_h = square_hy.sum(axis=2), square_hy[:, :, 1]
     total, count = total_h.sum(axis=1), count_hy.sum(axis=(1, 2))

@@ -1,9 +1,10 @@
 """Report pages while answers stream in, at 10 000 and at 1 M responses, on SQLite and PostgreSQL (prints figures).
 
 Run: ``PYTHONPATH=. python3 bench/report_bench.py [--rows 1000000] [--small 10000] [--units 300] [--repeat 20]
-[--backends sqlite,postgresql]`` or ``--quick`` (100 000 and 10 000 rows, 5 repeats). For each backend and size it
-builds its own open campaign (units, volumes and answers drawn by :func:`analysis.simulation.simulate_survey` from
-the shipped questionnaires, bulk-inserted: ``COPY`` on PostgreSQL, one ``executemany`` on SQLite), then prints,
+[--backends sqlite,postgresql] [--profile 40]`` or ``--quick`` (100 000 and 10 000 rows, 5 repeats). For each
+backend and size it builds its own open campaign (units, volumes and answers drawn by
+:func:`analysis.simulation.simulate_survey` from the shipped questionnaires, bulk-inserted: ``COPY`` on
+PostgreSQL, one ``executemany`` on SQLite), then prints,
 in process through the Flask test client signed in as the province administrator:
 
 * the province report, a unit report and the progress page: cold (first view after start), warm (median of
@@ -152,7 +153,8 @@ def pages(built: dict[str, Any]) -> dict[str, str]:
             "progress": f"/admin/campaigns/{campaign}/progress"}
 
 
-def measure_pages(url: str, instance: Path, built: dict[str, Any], repeat: int) -> dict[str, dict[str, float]]:
+def measure_pages(url: str, instance: Path, built: dict[str, Any], repeat: int,
+                  profile: int = 0) -> dict[str, dict[str, float]]:
     app = application(url, instance)
     client = client_of(app, built["admin_id"])
     out: dict[str, dict[str, float]] = {}
@@ -164,7 +166,28 @@ def measure_pages(url: str, instance: Path, built: dict[str, Any], repeat: int) 
             submit(app, built["campaign_id"], built["unit_id"])
             after.append(timed_get(client, path)[0])
         out[name] = {"cold": cold, "warm": warm, "after_new": statistics.median(after), "kb": size / 1000}
+        if profile:
+            submit(app, built["campaign_id"], built["unit_id"])
+            print_profile(f"{name} at {built['rows']} responses, right after one new response", client, path, profile)
     return out
+
+
+def print_profile(title: str, client: Any, path: str, lines: int) -> None:
+    """cProfile of one view: the ``lines`` costliest functions by cumulative time (of this code and of
+    analysis), then by own time (of everything)."""
+    import cProfile
+    import io
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    client.get(path)
+    profiler.disable()
+    text = io.StringIO()
+    stats = pstats.Stats(profiler, stream=text)
+    stats.sort_stats("cumulative").print_stats(r"survey_app|analysis|templates", lines)
+    stats.sort_stats("tottime").print_stats(lines)
+    print(f"\n-- profile: {title} --\n{text.getvalue()}", flush=True)
 
 
 def _rebuild_forever(url: str, instance: str, built: dict[str, Any], stop: Any) -> None:
@@ -173,8 +196,8 @@ def _rebuild_forever(url: str, instance: str, built: dict[str, Any], stop: Any) 
     client = client_of(app, built["admin_id"])
     path = pages(built)["province"]
     while not stop.is_set():
-        app.extensions.pop("reports_cache", None)
-        app.extensions.pop("reports_mirrors", None)
+        for kept in ("reports_cache", "reports_mirrors", "reports_drivers", "reports_rows"):
+            app.extensions.pop(kept, None)
         client.get(path)
 
 
@@ -261,7 +284,8 @@ def run(args: argparse.Namespace) -> None:
                       f"{time.perf_counter() - start:.0f} s", flush=True)
                 pack_seconds = packed(url, built["campaign_id"])
                 print(f"[{backend}] packed in {pack_seconds:.0f} s", flush=True)
-                results[rows] = {"pages": measure_pages(url, instance, built, args.repeat),
+                profile = args.profile if rows == args.rows else 0
+                results[rows] = {"pages": measure_pages(url, instance, built, args.repeat, profile),
                                  "submit": submission_latency(url, instance, built, args.repeat),
                                  "read": read_seconds(url, built["campaign_id"], "blocks"),
                                  "read_json": read_seconds(url, built["campaign_id"], "json"),
@@ -301,6 +325,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--quick", action="store_true", help="100 000 and 10 000 responses, 5 repeats")
+    parser.add_argument("--profile", type=int, default=0, metavar="LINES",
+                        help="also print a cProfile (LINES functions) of each page right after one new response, "
+                             "at the larger size")
     args = parser.parse_args(argv)
     if args.quick:
         args.rows, args.repeat = 100_000, 5

@@ -15,11 +15,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import select
 
 from analysis import design_weights, rake
+from analysis.grouping import factorize
 from analysis.margins import with_not_stated
 from analysis.strata import design_strata
 
@@ -38,6 +41,8 @@ DESIGN_WEIGHT = "design_weight"
 CALIBRATED = "raked_on_"
 #: Columns of the stratified design of the reports: the unit, and its service volume for the FPC.
 STRATUM, STRATUM_SIZE = "stratum", "stratum_size"
+#: Respondents a row of :meth:`CampaignData.cells` stands for.
+COUNT = "respondents_in_cell"
 UNIT_COLUMNS = ("unit_id", "code", "name", "sector", "level", "area", "questionnaire_id", "service_volume",
                 "target")
 
@@ -65,7 +70,69 @@ class CampaignData:
 
     def respondents(self, unit_id: int) -> int:
         """Number of responses of one unit (every response, whatever it answered)."""
-        return int((self.frame["unit_id"] == unit_id).sum()) if len(self.frame) else 0
+        return self.unit_respondents.get(unit_id, 0)
+
+    def unit_rows(self, unit_id: int) -> pd.DataFrame:
+        """The responses of one unit: its own figures (shares, means, indices: no variance) are sums over
+        them alone, the same as over the whole frame grouped by unit."""
+        if not len(self.frame):
+            return self.frame
+        memo = self.__dict__.setdefault("_unit_rows", {})
+        if unit_id not in memo:
+            memo[unit_id] = self.frame.loc[self.frame["unit_id"].to_numpy() == unit_id]
+        return memo[unit_id]  # type: ignore[no-any-return]
+
+    def cells(self, item: str, weight: str = WEIGHT) -> pd.DataFrame | None:
+        """The campaign collapsed to one row per unit and answer to ``item`` (missing included), with the
+        unit's columns, ``weight`` and the number of respondents in :data:`COUNT`: the sufficient statistics
+        of every rate grouped by units (unit, sector, area, level, province) with the design stratified by
+        unit (:func:`analysis.satisfaction_rates` with ``frequency=COUNT`` gives the same figures as on the
+        whole frame). ``None`` when the weight is not constant within each unit (raked weights): then only
+        the whole frame will do. Kept per item on this state of the campaign.
+        """
+        memo = self.__dict__.setdefault("_cells", {})
+        if (item, weight) not in memo:
+            memo[item, weight] = _collapsed(self.frame, item, weight)
+        return memo[item, weight]  # type: ignore[no-any-return]
+
+    @cached_property
+    def unit_respondents(self) -> dict[int, int]:
+        """Responses per unit (units with at least one), counted once per state of the campaign."""
+        if not len(self.frame):
+            return {}
+        counts = self.frame["unit_id"].value_counts(sort=False)
+        return {int(unit): int(n) for unit, n in counts.items()}
+
+
+#: Columns constant within a unit that the rate tables group, stratify or weight by.
+UNIT_LEVEL = ("unit_id", "sector", "area", "level", STRATUM, STRATUM_SIZE)
+
+
+def _collapsed(frame: pd.DataFrame, item: str, weight: str) -> pd.DataFrame | None:
+    """One row per (unit, answer) of ``frame`` with its :data:`COUNT` (see :meth:`CampaignData.cells`)."""
+    if not len(frame) or item not in frame.columns or weight not in frame.columns:
+        return None
+    units, unit_keys = factorize(frame["unit_id"])
+    first = np.empty(len(unit_keys), dtype=np.intp)
+    first[units] = np.arange(len(frame))  # a row of each unit (its unit-level values are the same in every row)
+    w = frame[weight].to_numpy(dtype=float, na_value=np.nan)
+    level = [c for c in UNIT_LEVEL if c in frame.columns]
+    for column in (weight, STRATUM, STRATUM_SIZE):
+        if column in frame.columns:
+            values = w if column == weight else frame[column].to_numpy(dtype=float, na_value=np.nan)
+            same = values == values[first][units]
+            if not np.all(same | (np.isnan(values) & np.isnan(values[first][units]))):
+                return None
+    answers, values = pd.factorize(frame[item], use_na_sentinel=True)
+    width = len(values) + 1
+    counts = np.bincount(units * width + answers + 1, minlength=len(unit_keys) * width)
+    present = np.flatnonzero(counts)
+    rows = first[present // width]
+    out = frame[level].iloc[rows].reset_index(drop=True)
+    out[weight] = w[rows]
+    out[item] = pd.api.extensions.take(values, present % width - 1, allow_fill=True).array
+    out[COUNT] = counts[present]
+    return out
 
 
 def campaign_data(campaign_id: int) -> CampaignData:
@@ -80,11 +147,13 @@ def campaign_data(campaign_id: int) -> CampaignData:
 
 
 def _load(campaign_id: int, key: CampaignState) -> CampaignData:
-    units = campaign_units(campaign_id)
+    # The units change only with a new revision (a unit joining, leaving, renamed, a volume corrected): kept
+    # across new responses, which only raise the count received.
+    units = report_cache().get_or_build(("units", campaign_id, key.revision), lambda: campaign_units(campaign_id))
     frame = mirrored(campaign_id, key).frame
     notes: dict[int, str] = {}
     if len(frame):
-        frame = frame.copy()
+        frame = frame.copy(deep=False)  # new columns only: copy-on-write keeps the mirror's frame as it is
         weights = design_weights(frame, "service_volume", unusable="note")
         frame[WEIGHT] = weights.to_numpy()
         notes = {int(u): reason for u, reason in weights.attrs["volume_notes"].items()}

@@ -21,6 +21,7 @@ from .. import formats
 from ..models import Campaign
 from ..questionnaire_registry import registry
 from .dataset import DESIGN_WEIGHT, STRATUM, WEIGHT, CampaignData, campaign_data, earlier_campaigns
+from .drivers import fitted_models, refresh_share
 from .table import Column, Table
 from .tables import province_rate, sector_rates, sector_rates_with, unit_rates
 from .unit_tables import DIMENSIONS
@@ -96,18 +97,20 @@ def _change(table: pd.DataFrame, columns: tuple[Column, ...], previous: Campaign
 
 
 def drivers_table(data: CampaignData) -> Table:
-    """Per sector, the elements ranked by how strongly their score goes with being satisfied overall."""
-    forms = {form.sector: form for form in registry().values()}
+    """Per sector, the elements ranked by how strongly their score goes with being satisfied overall.
+
+    The models are those held by the worker (:mod:`survey_app.reports.drivers`): refitted when the campaign's
+    revision or weighting changes or its responses grow by ``REPORTS_DRIVERS_REFRESH``; the caption then says
+    on how many responses they were fitted when that is not the current count.
+    """
+    basis = (data.key.revision, data.calibration, data.census_source, str(data.raking_problem))
+    fitted = fitted_models().get_or_fit(data.campaign_id, basis, len(data.frame), refresh_share(),
+                                        lambda: _sector_models(data))
     rows = []
-    for sector in sorted(data.units["sector"].unique()):
-        form = forms.get(sector)
-        frame = data.frame
-        items = {i.id: i.dimension for i in form.items if i.is_satisfaction and i.dimension} if form else {}
-        present = {item: element for item, element in items.items() if item in frame.columns}
-        if not present or "overall" not in frame.columns or not (frame["sector"] == sector).any():
+    for sector, model in fitted.models.items():
+        if model is None:
             rows.append({"sector": sector, "note": _("No answers yet.")})
             continue
-        model = drivers(frame, present, weight=WEIGHT, strata=STRATUM, where=(frame["sector"] == sector).to_numpy())
         if model.empty:
             rows.append({"sector": sector, "note": _refusal(model.attrs["notes"][-1])})
             continue
@@ -120,10 +123,31 @@ def drivers_table(data: CampaignData) -> Table:
                                         "note"])
     table["rank"] = pd.array(table["rank"].to_numpy(dtype=float, na_value=np.nan), dtype="Float64").astype("Int64")
     table["withheld"] = pd.array([None] * len(table), dtype="string")
-    caption = _l("Elements whose score goes most with being satisfied overall come first (weighted logistic "
-                 "regression of the overall answer on the element scores). This is an association in these "
-                 "answers, not proof that improving an element would raise satisfaction.")
+    caption = str(_("Elements whose score goes most with being satisfied overall come first (weighted logistic "
+                    "regression of the overall answer on the element scores). This is an association in these "
+                    "answers, not proof that improving an element would raise satisfaction."))
+    if fitted.responses != len(data.frame):
+        caption += " " + _("Computed on %(computed)s responses (the campaign now has %(current)s); computed again "
+                           "once the responses have grown by %(share)s.", computed=formats.number(fitted.responses),
+                           current=formats.number(len(data.frame)), share=formats.percent(refresh_share()))
     return Table("drivers", _l("What to fix first"), DRIVER_COLUMNS, table, caption=caption)
+
+
+def _sector_models(data: CampaignData) -> dict[str, pd.DataFrame | None]:
+    """:func:`analysis.drivers.drivers` of every sector of the campaign (``None``: nothing to model yet)."""
+    forms = {form.sector: form for form in registry().values()}
+    models: dict[str, pd.DataFrame | None] = {}
+    frame = data.frame
+    for sector in sorted(data.units["sector"].unique()):
+        form = forms.get(sector)
+        items = {i.id: i.dimension for i in form.items if i.is_satisfaction and i.dimension} if form else {}
+        present = {item: element for item, element in items.items() if item in frame.columns}
+        if not present or "overall" not in frame.columns or not (frame["sector"] == sector).any():
+            models[sector] = None
+            continue
+        models[sector] = drivers(frame, present, weight=WEIGHT, strata=STRATUM,
+                                 where=(frame["sector"] == sector).to_numpy())
+    return models
 
 
 def _refusal(note: str) -> str:

@@ -12,14 +12,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from analysis import satisfaction_rates
 from analysis.change import rate_change
 
 from ..collation import sort_key
 from ..models import Campaign
 from ..platform.extensions import db
 from . import tables
-from .dataset import WEIGHT, campaign_data
+from .dataset import campaign_data
 from .findings import CHANGE_VERDICTS
 from .standing import row_standing
 from .table import SECTORS
@@ -82,7 +81,7 @@ def public_results(campaign: Campaign) -> PublicResults:
     units.sort(key=lambda r: (order.index(r.sector) if r.sector in order else len(order), sort_key(r.name)))
     rate = low = high = None
     if len(data.frame) and tables.ITEM in data.frame.columns:
-        whole = satisfaction_rates(data.frame, item=tables.ITEM, weight=WEIGHT, min_n=tables.MIN_GROUP)
+        whole = tables.whole_rate(data)
         first = whole.iloc[0].to_dict()
         if not _withheld(first):
             rate, low, high = figure(first, "rate"), figure(first, "ci_low"), figure(first, "ci_high")

@@ -27,7 +27,7 @@ from .paging import comment_page
 from .report import METHOD_PROVINCE, METHOD_UNIT, data_key, province_report, unit_report
 from .standing import row_badge as standing_row_badge
 from .standing import unit_standing
-from .table import cached_rows, paged
+from .table import cached_rows, paged, row_memo
 from .verdict import METHOD as VERDICT_METHOD
 
 bp = Blueprint("reports", __name__)
@@ -62,8 +62,8 @@ def verdict_badge(standing):  # type: ignore[no-untyped-def]
 
 @bp.app_template_global()
 def row_badge(row):  # type: ignore[no-untyped-def]
-    """:func:`verdict_badge` of a report table row."""
-    return standing_row_badge(row)
+    """:func:`verdict_badge` of a report table row (kept by the row's values, as its cell texts)."""
+    return row_memo(("badge", str(get_locale())), row, lambda: standing_row_badge(row))
 
 
 @bp.app_template_global()

@@ -15,13 +15,13 @@ from typing import Any
 
 import pandas as pd
 
-from analysis import additional_respondents, satisfaction_rates
+from analysis import additional_respondents
 
 from ..levels import level_name
 from ..models import Campaign
 from ..questionnaire_registry import registry
 from . import tables
-from .dataset import WEIGHT, campaign_data
+from .dataset import campaign_data
 from .table import SECTORS
 from .verdict import Badge, Standing, badge, comparisons, figure, official_key
 
@@ -135,8 +135,7 @@ def province_rate(campaign: Campaign) -> float | None:
     data = campaign_data(campaign.id)
     if len(data.frame) == 0 or tables.ITEM not in data.frame.columns:
         return None
-    whole = satisfaction_rates(data.frame, item=tables.ITEM, weight=WEIGHT, min_n=tables.MIN_GROUP)
-    return _shown(whole.iloc[0].to_dict())
+    return _shown(tables.whole_rate(data).iloc[0].to_dict())
 
 
 def _previous(campaign: Campaign, unit_id: int) -> dict[Any, Any] | None:

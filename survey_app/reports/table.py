@@ -9,21 +9,24 @@ than five respondents) shows no figure at all, in every output, because each out
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from analysis.estimates import ZERO_WEIGHTS
 
 from .. import formats
+from .cache import LRUCache
 
 #: Column kinds that carry a figure, hidden for a withheld row.
 FIGURE_KINDS = ("percent", "interval", "count", "rank", "number")
 VERDICTS = {"meets": _l("Meets the target"), "below": _l("Below the target"), "not_yet_known": _l("Not yet known")}
+T = TypeVar("T")
 SECTORS = {"one_stop": _l("One-stop shop"), "health": _l("Health"), "education": _l("Education")}
 
 
@@ -148,11 +151,40 @@ def paged(table: Table, number: int | None, size: int = PAGE_ROWS) -> tuple[Tabl
 
 def cached_rows(table: Table, locale: str) -> list[tuple[Mapping[Any, Any], list[str]]]:
     """:func:`display_rows` as a list, kept on the table per locale: a cached report's cell texts (babel's
-    number formatting of hundreds of rows) are worked out once, not on every view."""
+    number formatting of hundreds of rows) are worked out once, not on every view.
+
+    A table rebuilt after a new response has mostly the same rows as before (one unit's figures changed, the
+    others not), so each row's texts are also kept per worker by the row's values (:func:`row_memo`): only the
+    rows that changed are formatted again.
+    """
     memo = table.__dict__.setdefault("_rows", {})
     if locale not in memo:
-        memo[locale] = list(display_rows(table))
+        kinds = tuple((c.key, c.kind) for c in table.columns)
+        memo[locale] = [(row, row_memo(("cells", locale, kinds), row,
+                                       lambda row=row: [display_value(row, c) for c in table.columns]))
+                        for row in table.frame.to_dict("records")]
     return memo[locale]  # type: ignore[no-any-return]
+
+
+ROW_MEMO_KEY = "reports_rows"
+#: Rows whose texts a worker keeps (a few pages of every table of a few campaigns, in every language).
+ROW_MEMO_SIZE = 20_000
+
+
+def row_memo(kind: tuple[Any, ...], row: Mapping[Any, Any], build: Callable[[], T]) -> T:
+    """What ``build`` makes of a table row, kept per worker by ``kind`` and the row's values (a row with a value
+    that cannot be a key, such as a list, is built every time). Only for what depends on nothing but the row
+    and ``kind`` (which holds the locale)."""
+    try:
+        key = (kind, tuple((name, None if isinstance(value, float) and math.isnan(value) else value)
+                           for name, value in row.items()))
+        hash(key)
+    except TypeError:
+        return build()
+    memo = current_app.extensions.get(ROW_MEMO_KEY)
+    if memo is None:
+        memo = current_app.extensions[ROW_MEMO_KEY] = LRUCache(ROW_MEMO_SIZE)
+    return memo.get_or_build(key, build)
 
 
 def display_rows(table: Table) -> Iterator[tuple[Mapping[Any, Any], list[str]]]:

@@ -8,22 +8,47 @@ a reason there has no figure, and the templates and exports show none.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import replace
+import functools
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import pandas as pd
 
-from analysis import satisfaction_rates
+from analysis import satisfaction_rates, share_yes
 
 from ..collation import sort_key
 from ..models import Campaign
-from .dataset import STRATUM, STRATUM_SIZE, WEIGHT, CampaignData, campaign_data, earlier_campaigns, sector_targets
+from .dataset import (
+    COUNT,
+    STRATUM,
+    STRATUM_SIZE,
+    WEIGHT,
+    CampaignData,
+    campaign_data,
+    earlier_campaigns,
+    sector_targets,
+)
 
 #: Smallest group whose figures, chart bars or comments are shown (the province's small-cell rule).
 MIN_GROUP = 5
 ITEM = "overall"
 #: The ``scope`` of the whole-province row (:func:`province_rate`).
 PROVINCE = "province"
+
+
+def kept(table: Callable[..., pd.DataFrame]) -> Callable[..., pd.DataFrame]:
+    """A table of the campaign's data, worked out once per state of the campaign (the data object is kept
+    per state) and shared by the province page, every unit page and the standings; each caller gets its own
+    copy to change."""
+    @functools.wraps(table)
+    def once(data: CampaignData, *args: Any) -> pd.DataFrame:
+        memo = data.__dict__.setdefault("_tables", {})
+        key = (table.__name__, *args)
+        if key not in memo:
+            memo[key] = table(data, *args)
+        return memo[key].copy()  # type: ignore[no-any-return]
+
+    return once
 
 
 def unit_rates(data: CampaignData, unit_ids: Iterable[int] | None = None) -> pd.DataFrame:
@@ -33,6 +58,14 @@ def unit_rates(data: CampaignData, unit_ids: Iterable[int] | None = None) -> pd.
     computed on the whole campaign (weights and variance are those of the whole sample), then ``unit_ids``
     narrows the rows shown (an agency sees its own units only).
     """
+    table = _all_unit_rates(data)
+    if unit_ids is not None:
+        table = table[table["unit_id"].isin(set(unit_ids))]
+    return table.reset_index(drop=True)
+
+
+@kept
+def _all_unit_rates(data: CampaignData) -> pd.DataFrame:
     units = data.units
     rates = _rates(data, "unit_id", dict(zip(units["unit_id"], units["target"], strict=True)))
     table = units.merge(rates.drop(columns=["target"], errors="ignore"), on="unit_id", how="left")
@@ -42,9 +75,7 @@ def unit_rates(data: CampaignData, unit_ids: Iterable[int] | None = None) -> pd.
     table.loc[ranked, "rank"] = (
         table.loc[ranked].groupby("sector")["rate"].rank(ascending=False, method="min").astype("int64")
     )
-    if unit_ids is not None:
-        table = table[table["unit_id"].isin(set(unit_ids))]
-    return table.reset_index(drop=True)
+    return table
 
 
 def sector_rates(data: CampaignData) -> pd.DataFrame:
@@ -52,6 +83,7 @@ def sector_rates(data: CampaignData) -> pd.DataFrame:
     return sector_rates_with(data, WEIGHT)
 
 
+@kept
 def sector_rates_with(data: CampaignData, weight: str) -> pd.DataFrame:
     """Overall satisfaction per sector with the given weight column (the reports' weight, or the design weight)."""
     sectors = pd.DataFrame({"sector": sorted(data.units["sector"].unique())})
@@ -62,15 +94,25 @@ def sector_rates_with(data: CampaignData, weight: str) -> pd.DataFrame:
     return _fill_empty(sectors.merge(rates.drop(columns=["target"], errors="ignore"), on="sector", how="left"))
 
 
+@kept
 def province_rate(data: CampaignData) -> pd.DataFrame:
     """The whole province's rate in one row (``scope`` = "province"): every unit counts for the people it served,
     as in the sector rates, on the whole sample of the campaign."""
-    whole = replace(data, frame=data.frame.assign(scope=PROVINCE) if len(data.frame) else data.frame)
-    rates = _rates(whole, "scope", {PROVINCE: float("nan")})
+    rates = _rates(data, "scope", {PROVINCE: float("nan")}, constant={"scope": PROVINCE})
     return _fill_empty(pd.DataFrame({"scope": [PROVINCE]}).merge(rates.drop(columns=["target"], errors="ignore"),
                                                                   on="scope", how="left"))
 
 
+@kept
+def whole_rate(data: CampaignData) -> pd.DataFrame:
+    """The whole campaign's rate in one row, unstratified (the figure of the public page and of a unit's
+    comparison with the province); see :func:`province_rate` for the stratified one of the tables."""
+    if len(data.frame) == 0 or ITEM not in data.frame.columns:
+        return pd.DataFrame()
+    return estimate(data, ITEM, weight=WEIGHT, min_n=MIN_GROUP)[0]
+
+
+@kept
 def area_rates(data: CampaignData) -> pd.DataFrame:
     """Design-weighted overall satisfaction per area (a district before the 2025 reform) and sector (targets
     differ between sectors). Units without an area are left out; a campaign with none gives an empty table."""
@@ -87,6 +129,7 @@ def area_rates(data: CampaignData) -> pd.DataFrame:
     return _fill_empty(table).reset_index(drop=True)
 
 
+@kept
 def level_rates(data: CampaignData) -> pd.DataFrame:
     """Design-weighted overall satisfaction per sector and administrative level (provincial hospitals, commune
     health stations…): the peers a unit is compared with. Units without a level are left out."""
@@ -151,19 +194,41 @@ def _volumes(units: pd.DataFrame, by: str | list[str]) -> dict:  # type: ignore[
 
 
 def _rates(data: CampaignData, by: str | list[str], target: dict,  # type: ignore[type-arg]
-           weight: str = WEIGHT) -> pd.DataFrame:
+           weight: str = WEIGHT, constant: dict[str, str] | None = None) -> pd.DataFrame:
     """Rates of the groups (stratified by unit, with the finite population correction), and their respondents.
 
     ``respondents`` counts every response of the group; ``n`` the valid answers to the overall question.
+    ``constant`` adds columns of one value (the whole province's ``scope``).
     """
     columns = [by] if isinstance(by, str) else list(by)
     if len(data.frame) == 0 or ITEM not in data.frame.columns:
         return pd.DataFrame(columns=columns)
-    rates = satisfaction_rates(data.frame, item=ITEM, weight=weight, by=by, target=target, min_n=MIN_GROUP,
-                               strata=STRATUM, fpc=STRATUM_SIZE,
-                               calibration=list(data.calibration) if weight == WEIGHT else None)
-    respondents = data.frame.groupby(columns, observed=True).size().rename("respondents").reset_index()
+    calibration = list(data.calibration) if weight == WEIGHT and data.calibration else None
+    rates, source, counted = estimate(data, ITEM, weight=weight, by=by, target=target, min_n=MIN_GROUP,
+                                      strata=STRATUM, fpc=STRATUM_SIZE, calibration=calibration,
+                                      constant=constant)
+    grouped = source.groupby(columns, observed=True)
+    respondents = (grouped[counted].sum() if counted else grouped.size()).rename("respondents").reset_index()
     return rates.merge(respondents, on=columns, how="left")
+
+
+def estimate(data: CampaignData, item: str, weight: str = WEIGHT, share: bool = False,
+             constant: dict[str, str] | None = None, **options: Any) -> tuple[pd.DataFrame, pd.DataFrame, str | None]:
+    """:func:`analysis.satisfaction_rates` (``share``: :func:`analysis.share_yes`) of the campaign's ``item``,
+    with the frame it ran on and its frequency column.
+
+    It runs on the campaign collapsed to one row per unit and answer (:meth:`CampaignData.cells`, a few
+    hundred rows kept per state of the campaign, ``frequency`` = their counts) whenever that gives every
+    figure: groups of whole units, weights constant within a unit. With raked weights (``calibration``) it
+    runs on every response.
+    """
+    function = share_yes if share else satisfaction_rates
+    cells = None if options.get("calibration") else data.cells(item, weight)
+    source = data.frame if cells is None else cells
+    if constant:
+        source = source.assign(**constant)
+    counted = None if cells is None else COUNT
+    return function(source, item=item, weight=weight, frequency=counted, **options), source, counted
 
 
 def _fill_empty(table: pd.DataFrame) -> pd.DataFrame:

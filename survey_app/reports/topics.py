@@ -15,7 +15,6 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -23,7 +22,7 @@ from sqlalchemy import select
 
 from ..models import CommentReview, Response
 from ..platform.extensions import db
-from .mirror import mirrored
+from .dataset import campaign_data
 from .table import Column, Table
 from .tables import MIN_GROUP
 
@@ -67,33 +66,18 @@ def table(counts: Mapping[str, int]) -> Table:
 def campaign_counts(campaign_id: int) -> Counter[str]:
     """Shown comments per topic over the campaign's units of at least ``MIN_GROUP`` respondents.
 
-    Counted on every view (staff tag comments without changing the campaign's state), so its cost must not grow
-    with the campaign: the responses of the units shown come from this worker's mirror of the campaign, and the
-    database reads only the tagged comments in the campaign's range of ids (by their primary key), never the
-    campaign's responses.
+    The units come from the campaign's cached data (counting them in SQL grouped every response of the
+    campaign on each view of the province report); only the tagged comments are read.
     """
-    frame = mirrored(campaign_id).frame
-    if frame.empty:
-        return Counter()
-    ids, units = frame["response_id"].to_numpy(np.int64), frame["unit_id"].to_numpy(np.int64)
-    if not frame["response_id"].is_monotonic_increasing:
-        order = np.argsort(ids, kind="stable")
-        ids, units = ids[order], units[order]
-    reported = np.bincount(units) >= MIN_GROUP  # by unit id: respondents enough to show the unit's comments
-    # Two lookups by primary key, not a join: a join lets the database walk the campaign's responses instead.
-    tagged = db.session.execute(select(CommentReview.response_id, CommentReview.topics).where(
-        CommentReview.response_id.between(int(ids[0]), int(ids[-1])))).all()
-    wanted = np.fromiter((row[0] for row in tagged), dtype=np.int64, count=len(tagged))
-    at = np.minimum(np.searchsorted(ids, wanted), len(ids) - 1)
-    ours = (ids[at] == wanted) & reported[units[at]]  # a response of this campaign, in a unit shown
-    tagged = [row for row, keep in zip(tagged, ours, strict=True) if keep]
-    hidden: set[int] = set()
-    for start in range(0, len(tagged), 500):
-        chunk = [row[0] for row in tagged[start:start + 500]]
-        hidden.update(db.session.scalars(select(Response.id).where(Response.id.in_(chunk),
-                                                                   Response.comment_hidden.is_(True))))
+    reported = sorted(u for u, n in campaign_data(campaign_id).unit_respondents.items() if n >= MIN_GROUP)
     counts: Counter[str] = Counter()
-    for response_id, keys in tagged:
-        if response_id not in hidden:
-            counts.update(keys or ())
+    if not reported:
+        return counts
+    # Driven by the reviews (few) with a lookup of each one's response: as a join, SQLite without statistics
+    # scanned every response of the campaign first.
+    shown = (select(Response.id).where(Response.id == CommentReview.response_id, Response.campaign_id == campaign_id,
+                                       Response.comment_hidden.is_(False), Response.unit_id.in_(reported)))
+    query = select(CommentReview.topics).where(shown.exists())
+    for (keys,) in db.session.execute(query):
+        counts.update(keys or ())
     return counts

@@ -13,13 +13,13 @@ import pandas as pd
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from analysis import dimension_scores, health_satisfaction, likert_distribution, share_yes, sipas_index
+from analysis import dimension_scores, health_satisfaction, likert_distribution, sipas_index
 from questionnaires.model import LIKERT_LABELS, Questionnaire
 
 from .. import formats
 from .dataset import WEIGHT, CampaignData
 from .table import Column, Table
-from .tables import MIN_GROUP
+from .tables import MIN_GROUP, estimate
 
 #: Names of the dimension codes the shipped questionnaires use (SIPAS elements; health and education topics).
 DIMENSIONS = {
@@ -77,7 +77,7 @@ def _unit_row(data: CampaignData, unit_id: int, item_id: str) -> dict[Any, objec
                                 "withheld": f"fewer than {MIN_GROUP} respondents"}
     if item_id not in data.frame.columns or not len(data.frame):
         return empty
-    table = share_yes(data.frame, item_id, weight=WEIGHT, by="unit_id", min_n=MIN_GROUP)
+    table = estimate(data, item_id, weight=WEIGHT, share=True, by="unit_id", min_n=MIN_GROUP)[0]
     found = table.loc[table["unit_id"] == unit_id]
     if found.empty:
         return empty
@@ -92,9 +92,9 @@ def dimension_table(data: CampaignData, unit_id: int, form: Questionnaire | None
     columns = ["dimension", "share_satisfied", "mean_score", "index", "respondents", "withheld"]
     if not mapping or not len(data.frame):
         return Table("dimensions", _l("Dimensions"), DIMENSION_COLUMNS, pd.DataFrame(columns=columns))
-    scores = dimension_scores(data.frame, mapping, weight=WEIGHT, by="unit_id")
+    rows = data.unit_rows(unit_id)  # a unit's scores are sums over its own responses
+    scores = dimension_scores(rows, mapping, weight=WEIGHT, by="unit_id")
     scores = scores.loc[scores["unit_id"] == unit_id].reset_index(drop=True)
-    rows = data.frame.loc[data.frame["unit_id"] == unit_id]
     scores["respondents"] = [
         int(rows[[i for i, d in mapping.items() if d == dimension]].notna().any(axis=1).sum())
         for dimension in scores["dimension"]
@@ -117,7 +117,7 @@ def official_index(data: CampaignData, unit_id: int, mapping: dict[str, str], se
     if respondents < MIN_GROUP or not mapping:
         return None
     if sector == "one_stop":
-        table = sipas_index(data.frame, mapping, weight=WEIGHT, by="unit_id")
+        table = sipas_index(data.unit_rows(unit_id), mapping, weight=WEIGHT, by="unit_id")
         value = table.loc[table["unit_id"] == unit_id, "sipas_index"]
         if value.empty or pd.isna(value.iloc[0]):
             return None
@@ -125,7 +125,7 @@ def official_index(data: CampaignData, unit_id: int, mapping: dict[str, str], se
                  "elements; our reading of the Ministry of Home Affairs' method, QĐ 2640/QĐ-BNV and QĐ "
                  "1001/QĐ-BNV, whose formula text we could not consult).", value=formats.percent(value.iloc[0]))
     if sector == "health":
-        table = health_satisfaction(data.frame, mapping, weight=WEIGHT, by="unit_id")
+        table = health_satisfaction(data.unit_rows(unit_id), mapping, weight=WEIGHT, by="unit_id")
         row = table.loc[table["unit_id"] == unit_id]
         if row.empty or pd.isna(row["satisfaction_rate"].iloc[0]):
             return None
@@ -140,7 +140,7 @@ def item_table(data: CampaignData, unit_id: int, form: Questionnaire | None) -> 
     """Share of each answer, from very dissatisfied to very satisfied, for each Likert question of the unit
     (:func:`analysis.indices.likert_distribution`); a question with fewer than five answers is withheld."""
     items = [item for item in (form.items if form else ()) if item.is_satisfaction and item.id in data.frame.columns]
-    rows = data.frame.loc[data.frame["unit_id"] == unit_id] if len(data.frame) else data.frame
+    rows = data.unit_rows(unit_id)
     columns = ["item", "question", *LIKERT_KEYS, "n", "withheld"]
     if not items:
         return Table("items", _l("Questions"), ITEM_COLUMNS, pd.DataFrame(columns=columns))

@@ -173,3 +173,52 @@ def test_yes_no_item_is_refused_by_satisfaction_rates() -> None:
     df = pd.DataFrame({"fee": pd.array([True, False], dtype="boolean")})
     with pytest.raises(ValueError, match="use share_yes"):
         satisfaction_rates(df, "fee")
+
+
+def _collapsible(rng: np.random.Generator) -> pd.DataFrame:
+    """400 respondents of 12 units in 3 sectors; the weight (volume / respondents) is constant within a unit;
+    units are the strata (one single-respondent unit pooled into stratum -1 with another), some answers
+    missing, one unit's volume unknown (no finite population correction there)."""
+    sizes = np.array([60, 45, 30, 1, 1, 50, 40, 35, 55, 38, 25, 20])
+    volumes = np.array([900, 500, 300, 50, 40, 2000, 800, 600, np.nan, 700, 300, 100])
+    unit = np.repeat(np.arange(12), sizes)
+    single = sizes[unit] == 1
+    overall = rng.choice([1, 2, 3, 4, 5, 0], size=len(unit), p=[0.05, 0.1, 0.15, 0.35, 0.3, 0.05])
+    paid = rng.choice(["yes", "no", None], size=len(unit), p=[0.1, 0.8, 0.1])
+    return pd.DataFrame({
+        "unit": unit, "sector": np.array(["health", "one_stop", "school"])[unit % 3],
+        "overall": pd.array(np.where(overall == 0, None, overall), dtype="Int64"),
+        "paid": pd.array(paid, dtype="string"),
+        "w": np.where(np.isnan(volumes[unit]), 1.0, volumes[unit] / sizes[unit]),
+        "stratum": np.where(single, -1, unit), "size": np.where(single, np.nan, volumes[unit]),
+    })
+
+
+def _collapse(df: pd.DataFrame, item: str) -> pd.DataFrame:
+    """One row per (unit, answer) with how many respondents gave it (missing answers included)."""
+    keys = ["unit", "sector", "w", "stratum", "size", item]
+    return df.groupby(keys, dropna=False, observed=True).size().rename("times").reset_index()
+
+
+@pytest.mark.parametrize("by", ["unit", "sector", None])
+def test_a_collapsed_sample_with_frequencies_gives_the_figures_of_every_respondent(by: str | None) -> None:
+    """A row standing for k identical respondents counts as those k rows: rates, SEs (stratified, with the
+    finite population correction, n_h of the whole stratum), intervals, n, n_eff, verdicts and withheld groups."""
+    df = _collapsible(np.random.default_rng(15))
+    options = {"weight": "w", "by": by, "strata": "stratum", "fpc": "size", "target": 0.8, "min_n": 30}
+    expanded = satisfaction_rates(df, **options)
+    collapsed = satisfaction_rates(_collapse(df, "overall"), frequency="times", **options)
+    assert len(_collapse(df, "overall")) < len(df) / 4
+    pd.testing.assert_frame_equal(collapsed, expanded, check_exact=False, rtol=1e-12)
+    assert collapsed.attrs["notes"] == expanded.attrs["notes"]
+    unstratified = {"weight": "w", "by": by, "min_n": 5}
+    pd.testing.assert_frame_equal(share_yes(_collapse(df, "paid"), "paid", frequency="times", **unstratified),
+                                  share_yes(df, "paid", **unstratified), check_exact=False, rtol=1e-12)
+
+
+def test_frequencies_must_be_whole_numbers_and_not_raked() -> None:
+    df = _collapse(_collapsible(np.random.default_rng(1)), "overall")
+    with pytest.raises(ValueError, match="frequency: 'times' must hold whole numbers"):
+        satisfaction_rates(df.assign(times=df["times"] * 0.5), weight="w", frequency="times")
+    with pytest.raises(ValueError, match="frequency: not with calibration"):
+        satisfaction_rates(df.assign(sex="f"), weight="w", frequency="times", calibration=["sex"])

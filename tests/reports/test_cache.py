@@ -8,22 +8,24 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import delete, func, select, update
 
-from analysis import read_database
+from analysis import read_database, satisfaction_rates
 from survey_app import create_app
 from survey_app.models import Campaign, CampaignUnit, Response, Unit
 from survey_app.platform.extensions import db
 from survey_app.questionnaire_registry import registry
 from survey_app.reports.census import clear_margins, save_margins
-from survey_app.reports.dataset import WEIGHT, campaign_data
-from survey_app.reports.mirror import mirrors
-from survey_app.reports.tables import unit_rates
+from survey_app.reports.dataset import WEIGHT, CampaignData, campaign_data
+from survey_app.reports.mirror import MAX_CHUNKS, appended, mirrors
+from survey_app.reports.tables import estimate, sector_rates, unit_rates
 
-from .conftest import Province, add_responses
+from .conftest import UNIT_A_NAME, Province, add_responses
 
 
 def _whole(campaign_id: int) -> pd.DataFrame:
@@ -61,6 +63,33 @@ def test_a_new_response_is_read_alone_and_counted_once(app: Flask, province: Pro
         assert rate == 7 + 5  # A had 7 valid overall answers; five more arrived
 
 
+def test_rates_from_the_collapsed_cells_equal_those_of_every_response(app: Flask, province: Province) -> None:
+    """The rate tables run on one row per unit and answer (with counts) kept per state; the figures are those
+    of the whole frame, also after new responses and after raking (which needs every response)."""
+    def direct(data: CampaignData, by: str) -> pd.DataFrame:
+        return satisfaction_rates(data.frame, weight=WEIGHT, by=by, strata="stratum", fpc="stratum_size",
+                                  min_n=5, calibration=list(data.calibration) or None)
+
+    for step in range(3):
+        if step == 1:
+            _add(app, province, "c", (1, 4, 5))
+        with app.app_context():
+            if step == 2:
+                save_margins(province.campaign_id, {"gender": {"female": 1.0}}, "Census 2019")
+            data = campaign_data(province.campaign_id)
+            assert bool(data.calibration) == (step == 2), data.raking_problem
+            # Raked weights need every response, even where they happen to stay constant within a unit.
+            ran_on = estimate(data, "overall", by="unit_id", calibration=list(data.calibration) or None)[1]
+            assert (ran_on is data.frame) == (step == 2)
+            for by, table in (("unit_id", unit_rates(data)), ("sector", sector_rates(data))):
+                expected = direct(data, by).dropna(subset=["rate"]).sort_values(by).reset_index(drop=True)
+                shown = table.dropna(subset=["rate"]).sort_values(by).reset_index(drop=True)
+                assert shown[by].tolist() == expected[by].tolist() and len(shown) >= 2
+                for column in ("rate", "se", "ci_low", "ci_high", "n"):
+                    np.testing.assert_allclose(shown[column].to_numpy(dtype=float),
+                                               expected[column].to_numpy(dtype=float), rtol=1e-12)
+
+
 def test_a_corrected_service_volume_changes_the_weights(app: Flask, province: Province) -> None:
     with app.app_context():
         frame = campaign_data(province.campaign_id).frame
@@ -72,6 +101,24 @@ def test_a_corrected_service_volume_changes_the_weights(app: Flask, province: Pr
         frame = campaign_data(province.campaign_id).frame
         assert set(frame.loc[frame["unit_id"] == province.unit_a, WEIGHT]) == {1600 / 8}
         _same_as_whole(province.campaign_id)
+
+
+def test_the_unit_list_kept_across_new_responses_follows_a_rename_and_a_corrected_volume(
+        app: Flask, province: Province) -> None:
+    with app.app_context():
+        before = campaign_data(province.campaign_id).units
+    _add(app, province, "a", (4,))
+    with app.app_context():
+        assert campaign_data(province.campaign_id).units is before  # a new response: the same unit list
+        db.session.execute(update(Unit).where(Unit.id == province.unit_c).values(name="Một cửa xã Bộc Bố mới"))
+        db.session.execute(update(CampaignUnit).where(CampaignUnit.campaign_id == province.campaign_id,
+                                                      CampaignUnit.unit_id == province.unit_a)
+                           .values(service_volume=1600))
+        db.session.commit()
+        units = campaign_data(province.campaign_id).units.set_index("unit_id")
+        assert units.at[province.unit_c, "name"] == "Một cửa xã Bộc Bố mới"
+        assert units.at[province.unit_a, "service_volume"] == 1600
+        assert campaign_data(province.campaign_id).unit_respondents[province.unit_a] == 8 + 1
 
 
 def test_a_hidden_comment_leaves_the_cached_frame(app: Flask, province: Province) -> None:
@@ -168,3 +215,44 @@ def test_two_workers_on_one_database_neither_miss_nor_double_count(app: Flask, s
     for worker in (app, second_worker):
         with worker.app_context():
             assert mirrors().whole_reads == 1  # one whole read each, every later response from the tail
+
+
+UNIT_C_NAME = "Bộ phận Một cửa xã Bộc Bố"
+
+
+def _unit_row(page: str, name: str) -> str:
+    return page.split(name, 1)[1].split("</tr>", 1)[0]
+
+
+def test_the_province_page_after_new_responses_shows_each_changed_row_anew_in_each_language(
+        app: Flask, admin: FlaskClient, province: Province) -> None:
+    """Row texts are kept per worker by the row's values: a row whose figures changed is formatted again, an
+    unchanged one comes from the memo, and each language has its own texts."""
+    path = f"/reports/{province.campaign_id}/"
+    english = admin.get(f"{path}?lang=en").get_data(as_text=True)
+    assert "71.4%" in _unit_row(english, UNIT_A_NAME)  # A: 5 of 7 satisfied
+    assert "Fewer than 5 respondents" in _unit_row(english, UNIT_C_NAME)  # C: 3 respondents
+    assert "71,4" in _unit_row(admin.get(f"{path}?lang=vi").get_data(as_text=True), UNIT_A_NAME)
+    _add(app, province, "a", (1, 1, 1))
+    _add(app, province, "c", (4, 5))
+    for language, rate in (("en", "50.0%"), ("vi", "50,0")):
+        page = admin.get(f"{path}?lang={language}").get_data(as_text=True)
+        assert rate in _unit_row(page, UNIT_A_NAME) and "71" not in _unit_row(page, UNIT_A_NAME)
+        assert "Fewer than 5" not in _unit_row(page, UNIT_C_NAME) and "80" in _unit_row(page, UNIT_C_NAME)
+
+
+def test_appending_one_response_at_a_time_keeps_the_types_of_a_whole_read_and_few_text_chunks() -> None:
+    def rows(first: int, last: int) -> pd.DataFrame:
+        numbers = range(first, last)
+        return pd.DataFrame({
+            "comment": pd.array([f"ý kiến {i}" if i % 3 else None for i in numbers], dtype="string"),
+            "code": pd.array([f"U{i % 4}" for i in numbers], dtype="str"),
+            "overall": pd.array([i % 5 + 1 if i % 7 else None for i in numbers], dtype="Int64"),
+            "sector": pd.Categorical(["health" if i % 2 else "one_stop" for i in numbers]),
+        })
+
+    frame = rows(0, 1)
+    for i in range(1, 100):
+        frame = appended(frame, rows(i, i + 1))
+    pd.testing.assert_frame_equal(frame, rows(0, 100))
+    assert frame["comment"].array._pa_array.num_chunks <= MAX_CHUNKS + 1
