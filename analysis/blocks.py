@@ -17,7 +17,7 @@ blocks of a campaign never overlap. Triggers on ``responses`` (:func:`trigger_st
 when a response in its range is inserted (an id taken earlier but committed late), changed (a comment hidden by
 moderation) or deleted; readers skip stale blocks and the next :func:`pack` rebuilds them. A block's range is
 first claimed, in a short transaction under the campaign's write lock (SQLite: the database's, by its first
-write; PostgreSQL: the campaign row's, ``FOR UPDATE``, which each trigger also takes before it looks for
+write; PostgreSQL: the campaign row's, ``FOR NO KEY UPDATE``, which each trigger also takes before it looks for
 blocks), then its responses are read and its payload stored only if it is still fresh. So a writer either
 committed before the claim (and the block holds its change), or its trigger runs after the claim committed (and
 marks the block stale): no change can fall between the two, and the lock is held for milliseconds, never while
@@ -243,7 +243,7 @@ def _store_block(engine: sa.Engine, campaign_id: int, after: int, upto: int) -> 
             connection.execute(b.delete().where(b.c.campaign_id == campaign_id, b.c.first_id == after + 1,
                                                 b.c.stale.is_(True)))
         else:
-            connection.execute(sa.select(c.c.id).where(c.c.id == campaign_id).with_for_update())
+            connection.execute(sa.select(c.c.id).where(c.c.id == campaign_id).with_for_update(key_share=True))
         overlapping = connection.scalar(sa.select(sa.func.count()).select_from(b).where(
             b.c.campaign_id == campaign_id, b.c.first_id <= upto, b.c.last_id > after))
         if overlapping:
@@ -280,19 +280,22 @@ _SQLITE = (
 _POSTGRESQL = (
     """CREATE OR REPLACE FUNCTION survey_response_blocks_touched() RETURNS trigger LANGUAGE plpgsql AS $$
        BEGIN
-         -- The campaign rows' lock, the one pack() holds while it builds a block: taken first, so that the
-         -- blocks seen below include any block committed while this statement waited.
+         -- The campaign rows' lock, the one pack() holds while it claims a block: taken first, so that the
+         -- blocks seen below include any block claimed while this statement waited. NO KEY UPDATE, the lock the
+         -- counter's UPDATE takes: FOR UPDATE would conflict with the KEY SHARE lock that every concurrent
+         -- insert's foreign key check holds on the same row, and two submissions would deadlock.
          IF TG_OP = 'DELETE' THEN
-           PERFORM 1 FROM campaigns WHERE id IN (SELECT campaign_id FROM old_rows) ORDER BY id FOR UPDATE;
+           PERFORM 1 FROM campaigns WHERE id IN (SELECT campaign_id FROM old_rows) ORDER BY id FOR NO KEY UPDATE;
            UPDATE response_blocks b SET stale = true FROM old_rows o
            WHERE b.campaign_id = o.campaign_id AND o.id BETWEEN b.first_id AND b.last_id AND NOT b.stale;
          ELSIF TG_OP = 'INSERT' THEN
-           PERFORM 1 FROM campaigns WHERE id IN (SELECT campaign_id FROM new_rows) ORDER BY id FOR UPDATE;
+           PERFORM 1 FROM campaigns WHERE id IN (SELECT campaign_id FROM new_rows) ORDER BY id FOR NO KEY UPDATE;
            UPDATE response_blocks b SET stale = true FROM new_rows n
            WHERE b.campaign_id = n.campaign_id AND n.id BETWEEN b.first_id AND b.last_id AND NOT b.stale;
          ELSE
            PERFORM 1 FROM campaigns
-           WHERE id IN (SELECT campaign_id FROM old_rows UNION SELECT campaign_id FROM new_rows) ORDER BY id FOR UPDATE;
+           WHERE id IN (SELECT campaign_id FROM old_rows UNION SELECT campaign_id FROM new_rows)
+           ORDER BY id FOR NO KEY UPDATE;
            UPDATE response_blocks b SET stale = true
            FROM (SELECT campaign_id, id FROM old_rows UNION SELECT campaign_id, id FROM new_rows) t
            WHERE b.campaign_id = t.campaign_id AND t.id BETWEEN b.first_id AND b.last_id AND NOT b.stale;

@@ -141,3 +141,22 @@ def test_a_change_while_a_block_is_being_read_leaves_it_unused(engines: list[sa.
         frame = read_database(engine, 1, TYPES)
         assert pd.isna(frame.loc[frame.response_id == 3, "comment"].iat[0])
         _same(engine)
+
+
+@pytest.mark.postgres
+def test_a_submission_never_waits_for_another_submissions_foreign_key_lock(engines: list[sa.Engine]) -> None:
+    """Every insert's foreign key check holds a KEY SHARE lock on its campaign row until it commits. The blocks'
+    trigger must take a lock compatible with it (FOR NO KEY UPDATE, as the counter's UPDATE does): FOR UPDATE
+    would wait for the other submission, which itself waits for this one's lock, and the two would deadlock."""
+    engine = engines[1]
+    _reset(engine, [({"q1": 5}, False, 1, 0)])
+    with engine.connect() as other, engine.connect() as submission:
+        other.begin()
+        other.execute(sa.text("SELECT 1 FROM campaigns WHERE id = 1 FOR KEY SHARE"))  # another insert's FK check
+        with submission.begin():
+            submission.execute(sa.text("SET LOCAL lock_timeout = '2s'"))
+            submission.execute(schema.responses.insert().values(
+                id=2, campaign_id=1, unit_id=1, questionnaire_id="f", questionnaire_version=1, channel="qr",
+                locale="vi", submitted_on=date(2026, 3, 2), answers={"q1": 4}, submission_id="second"))
+        other.rollback()
+    assert len(read_database(engine, 1, TYPES)) == 2
