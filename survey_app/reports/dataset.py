@@ -101,7 +101,7 @@ class CampaignData:
         if not len(self.frame):
             return {}
         counts = self.frame["unit_id"].value_counts(sort=False)
-        return {int(unit): int(n) for unit, n in counts.items()}
+        return {int(unit): int(n) for unit, n in zip(counts.index.to_numpy(), counts.to_numpy(), strict=True)}
 
 
 #: Columns constant within a unit that the rate tables group, stratify or weight by.
@@ -119,9 +119,9 @@ def _collapsed(frame: pd.DataFrame, item: str, weight: str) -> pd.DataFrame | No
     level = [c for c in UNIT_LEVEL if c in frame.columns]
     for column in (weight, STRATUM, STRATUM_SIZE):
         if column in frame.columns:
-            values = w if column == weight else frame[column].to_numpy(dtype=float, na_value=np.nan)
-            same = values == values[first][units]
-            if not np.all(same | (np.isnan(values) & np.isnan(values[first][units]))):
+            numbers = w if column == weight else frame[column].to_numpy(dtype=float, na_value=np.nan)
+            same = numbers == numbers[first][units]
+            if not np.all(same | (np.isnan(numbers) & np.isnan(numbers[first][units]))):
                 return None
     answers, values = pd.factorize(frame[item], use_na_sentinel=True)
     width = len(values) + 1
@@ -130,7 +130,7 @@ def _collapsed(frame: pd.DataFrame, item: str, weight: str) -> pd.DataFrame | No
     rows = first[present // width]
     out = frame[level].iloc[rows].reset_index(drop=True)
     out[weight] = w[rows]
-    out[item] = pd.api.extensions.take(values, present % width - 1, allow_fill=True).array
+    out[item] = values.take(present % width - 1, allow_fill=True).array
     out[COUNT] = counts[present]
     return out
 

@@ -9,8 +9,9 @@ than five respondents) shows no figure at all, in every output, because each out
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any, TypeVar
 
 import pandas as pd
@@ -160,10 +161,14 @@ def cached_rows(table: Table, locale: str) -> list[tuple[Mapping[Any, Any], list
     memo = table.__dict__.setdefault("_rows", {})
     if locale not in memo:
         kinds = tuple((c.key, c.kind) for c in table.columns)
-        memo[locale] = [(row, row_memo(("cells", locale, kinds), row,
-                                       lambda row=row: [display_value(row, c) for c in table.columns]))
+        memo[locale] = [(row, row_memo(("cells", locale, kinds), row, partial(_texts, row, table.columns)))
                         for row in table.frame.to_dict("records")]
     return memo[locale]  # type: ignore[no-any-return]
+
+
+def _texts(row: Mapping[Any, Any], columns: Sequence[Column]) -> list[str]:
+    """A row's cell texts, column by column."""
+    return [display_value(row, c) for c in columns]
 
 
 ROW_MEMO_KEY = "reports_rows"
