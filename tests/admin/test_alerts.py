@@ -20,7 +20,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 
 from survey_app.models import AlertNotice, KioskDevice, Response, User
 from survey_app.platform.extensions import db
-from tests.admin.conftest import ADMIN, AGENCY, World
+from tests.admin.conftest import ADMIN, AGENCY, ALWAYS_OPEN, World
 from tests.staff import text
 
 
@@ -89,7 +89,7 @@ def test_a_new_alert_goes_out_on_the_next_run(app: Flask, runner: FlaskCliRunner
         db.session.add(KioskDevice(unit_id=world.unit_b, device_id="bbbbbb222222", unsent=5,
                                    last_seen=datetime.utcnow() - timedelta(days=3)))  # noqa: DTZ003
         db.session.commit()
-    app.config.update(KIOSK_OPENING_DAYS=tuple(range(7)), KIOSK_OPENING_HOURS=("00:00", "23:59"))
+    app.config.update(ALWAYS_OPEN)
     runner.invoke(args=["alerts", "send"])
     assert len(inbox.messages) == first + 1  # the administrator only: the agency account is not bound to B
     assert "Kiosk bbbbbb has not reported since" in inbox.to(ADMIN)[-1] and "5 answers wait" in inbox.to(ADMIN)[-1]

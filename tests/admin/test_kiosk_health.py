@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from survey_app.kiosk_health import is_silent
 from survey_app.models import KioskDevice
 from survey_app.platform.extensions import db
-from tests.admin.conftest import World
+from tests.admin.conftest import ALWAYS_OPEN, World
 from tests.staff import text
 
 # Opening hours in these tests: Monday to Friday, 07:30–17:00 in Asia/Ho_Chi_Minh (UTC+7, no summer time).
@@ -94,7 +94,7 @@ def test_campaign_page_shows_last_contact_and_unsent_answers(app: Flask, admin_c
             KioskDevice(unit_id=world.unit_b, device_id="bbbbbb222222", last_seen=datetime(2099, 1, 1), unsent=0),
         ])
         db.session.commit()
-    app.config.update(KIOSK_OPENING_DAYS=tuple(range(7)), KIOSK_OPENING_HOURS=("00:00", "23:59"))
+    app.config.update(ALWAYS_OPEN)
     page = text(admin_client.get(f"/admin/campaigns/{world.campaign}"))
     kiosks = page.split('id="kiosks"')[1]
     rows = kiosks.split("<tr")[2:]
