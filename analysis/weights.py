@@ -100,30 +100,47 @@ def design_weights(
     if isinstance(unit_volumes, str):
         if unit_volumes not in df.columns:
             raise ValueError(f"unit_volumes: no column {unit_volumes!r} in the data")
-        grouped = pd.Series(df[unit_volumes].to_numpy(dtype=float, na_value=np.nan)).groupby(codes)
-        low, high = grouped.min().to_numpy(), grouped.max().to_numpy()
-        if np.any((low != high) & ~np.isnan(low)):
-            raise ValueError(f"unit_volumes: {unit_volumes!r} differs within a unit (several campaigns?); "
-                             "compute design weights per campaign")
-        volumes = low
+        volumes = unit_values(df[unit_volumes].to_numpy(dtype=float, na_value=np.nan), codes, len(units),
+                              unit_volumes)
     else:
         lookup = pd.Series(unit_volumes, dtype=float)
         volumes = lookup.reindex(units).to_numpy(dtype=float, na_value=np.nan)
-    counts = np.bincount(codes, minlength=len(units))
+    per_unit, notes = unit_design_weights(units, volumes, np.bincount(codes, minlength=len(units)), unusable)
+    weights = pd.Series(per_unit[codes], index=df.index, name="design_weight")
+    weights.attrs["volume_notes"] = notes
+    return weights
+
+
+def unit_values(values: np.ndarray, codes: np.ndarray, units: int, column: str) -> np.ndarray:
+    """The value of a column that is constant within each unit, per unit code (NaN where a unit has none);
+    a ``ValueError`` if a unit has two different values. Two vector passes instead of a grouped min and max."""
+    per_unit = np.full(units, np.nan)
+    known = ~np.isnan(values)
+    per_unit[codes[known]] = values[known]
+    if not np.array_equal(values[known], per_unit[codes[known]]):
+        raise ValueError(f"unit_volumes: {column!r} differs within a unit (several campaigns?); "
+                         "compute design weights per campaign")
+    return per_unit
+
+
+def unit_design_weights(units: pd.Index | np.ndarray, volumes: np.ndarray, respondents: np.ndarray,
+                        unusable: str = "raise") -> tuple[np.ndarray, dict[Any, str]]:
+    """The design weight of each unit (volume / respondents) and the notes of :func:`design_weights`, from one
+    volume and one count of respondents per unit: the whole computation once those are known, so a frame
+    that grew by a few responses gets its weights from updated counts (the reports' mirror)."""
+    units = np.asarray(units)
     missing = ~(volumes > 0) | ~np.isfinite(volumes)
-    small = ~missing & (volumes < counts)
+    small = ~missing & (volumes < respondents)
     if unusable == "raise" and missing.any():
         raise ValueError(f"unit_volumes: units {units[missing].tolist()[:10]} have no positive service volume; "
                          "give one for each unit")
     if unusable == "raise" and small.any():
         warnings.warn(f"unit_volumes: units {units[small].tolist()[:10]} have a service volume smaller than their "
-                      "respondents, so their respondents get weights below 1; check the volumes", stacklevel=2)
+                      "respondents, so their respondents get weights below 1; check the volumes", stacklevel=3)
     with np.errstate(divide="ignore", invalid="ignore"):
-        per_unit = np.where(missing, 0.0, np.where(small & (unusable == "note"), 1.0, volumes / counts))
-    weights = pd.Series(per_unit[codes], index=df.index, name="design_weight")
+        per_unit = np.where(missing, 0.0, np.where(small & (unusable == "note"), 1.0, volumes / respondents))
     notes = {u: "missing" for u in units[missing].tolist()} | {u: SMALL_VOLUME for u in units[small].tolist()}
-    weights.attrs["volume_notes"] = notes
-    return weights
+    return per_unit, notes
 
 
 #: Note of a unit whose service volume is smaller than its number of respondents.

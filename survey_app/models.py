@@ -212,7 +212,9 @@ class Response(Model):
     # over in that order as they are read, with no sort of the whole campaign before the first byte.
     #: The reports read a campaign's responses after the largest id they hold (and the largest id itself).
     __table_args__ = (Index("ix_responses_campaign_day_unit", "campaign_id", "submitted_on", "unit_id"),
-                      Index("ix_responses_campaign_id_id", "campaign_id", "id"))
+                      Index("ix_responses_campaign_id_id", "campaign_id", "id"),
+                      # one unit's responses in a campaign (its comments): see migration 4c8e1f2a7d55
+                      Index("ix_responses_campaign_unit", "campaign_id", "unit_id", "id"))
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)

@@ -19,7 +19,7 @@ commits meanwhile is left for the next read instead of being counted without its
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -31,6 +31,7 @@ from analysis import read_database
 from ..platform.extensions import db
 from ..questionnaire_registry import registry
 from ..revision import CampaignState, campaign_state
+from .buffers import MAX_CHUNKS, Buffers
 
 EXTENSION_KEY = "reports_mirrors"
 
@@ -42,6 +43,12 @@ class Mirror:
     state: CampaignState
     frame: pd.DataFrame
     appended: int = 0  # responses read since the last whole read (for the benchmark and the tests)
+    #: The state of the mirror this one grew from by appending its last ``appended - …`` rows, and that
+    #: mirror's length: what was added is ``frame.iloc[grown_from_length:]`` (for incremental derived data).
+    grown_from: CampaignState | None = None
+    grown_from_length: int = 0
+    #: The column buffers the frame's columns are views of (``None``: a frame of its own arrays).
+    buffers: Buffers | None = field(default=None, compare=False, repr=False)
 
 
 class Mirrors:
@@ -95,7 +102,8 @@ def mirrored(campaign_id: int, state: CampaignState | None = None) -> Mirror:
         tail = read_database(db.engine, campaign_id, registry(), after_id=held.state.last_id, upto_id=state.last_id)
         held_all.tail_reads += 1
         if len(tail) == state.received - held.state.received:
-            mirror = Mirror(state, appended(held.frame, tail), held.appended + len(tail))
+            frame, buffers = grown(held, tail)
+            mirror = Mirror(state, frame, held.appended + len(tail), held.state, len(held.frame), buffers)
             held_all.put(campaign_id, mirror)
             return mirror
     frame = read_database(db.engine, campaign_id, registry(), upto_id=state.last_id)
@@ -103,6 +111,19 @@ def mirrored(campaign_id: int, state: CampaignState | None = None) -> Mirror:
     mirror = Mirror(state, frame)
     held_all.put(campaign_id, mirror)
     return mirror
+
+
+def grown(held: Mirror, tail: pd.DataFrame) -> tuple[pd.DataFrame, Buffers | None]:
+    """The held frame with ``tail`` after it, written into column buffers when it can be (the cost of the new
+    rows only, see :mod:`.buffers`), else joined by :func:`appended`; and the buffers the frame is a view of."""
+    head = held.frame
+    if len(head) and len(tail):
+        buffers = held.buffers if held.buffers is not None else Buffers.of(head)
+        if buffers is not None:
+            frame = buffers.extend(len(head), tail)
+            if frame is not None:
+                return frame, buffers
+    return appended(head, tail), None
 
 
 def appended(head: pd.DataFrame, tail: pd.DataFrame) -> pd.DataFrame:
@@ -128,11 +149,6 @@ def appended(head: pd.DataFrame, tail: pd.DataFrame) -> pd.DataFrame:
             columns[name] = pd.concat([head[name], tail[name]], ignore_index=True).array
     # The joined arrays are new already: copying them again into the frame was most of the remaining cost.
     return pd.DataFrame(columns, index=pd.RangeIndex(len(head) + len(tail)), copy=False)
-
-
-#: Arrow-backed text columns are joined by adding a chunk; past this many chunks they are made one again, so
-#: that a worker appending thousands of responses does not slow every later operation on its text columns.
-MAX_CHUNKS = 32
 
 
 def _compact(array: Any) -> Any:

@@ -20,7 +20,9 @@ from analysis.database import LEADING_COLUMNS, raw_columns
 
 TYPES = {"q1": "likert5", "q2": "likert5", "fee": "yes_no", "gender": "single", "channels": "multi",
          "visits": "number", "comment": "text", "other_text": "text"}
-TEXT = st.text(st.characters(blacklist_categories=["Cs"]), max_size=12)
+# What the survey forms store: no surrogates, no control characters but line breaks and tabs (forms.py strips
+# them; PostgreSQL's JSONB refuses a NUL, and SQLite's json_extract cuts a text at one).
+TEXT = st.text(st.characters(exclude_categories=["Cs", "Cc"], include_characters="\n\t"), max_size=12)
 VALUES = {
     "likert5": st.one_of(st.integers(1, 5), st.just("na")),
     "yes_no": st.sampled_from(["yes", "no"]),

@@ -15,13 +15,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import delete, func, select, update
 
-from analysis import read_database, satisfaction_rates
+from analysis import design_weights, read_database, satisfaction_rates
+from analysis.strata import design_strata
 from survey_app import create_app
 from survey_app.models import Campaign, CampaignUnit, Response, Unit
 from survey_app.platform.extensions import db
 from survey_app.questionnaire_registry import registry
 from survey_app.reports.census import clear_margins, save_margins
-from survey_app.reports.dataset import WEIGHT, CampaignData, campaign_data
+from survey_app.reports.dataset import WEIGHT, CampaignData, Design, _collapsed, campaign_data
 from survey_app.reports.mirror import MAX_CHUNKS, appended, mirrors
 from survey_app.reports.tables import estimate, sector_rates, unit_rates
 
@@ -256,3 +257,39 @@ def test_appending_one_response_at_a_time_keeps_the_types_of_a_whole_read_and_fe
         frame = appended(frame, rows(i, i + 1))
     pd.testing.assert_frame_equal(frame, rows(0, 100))
     assert frame["comment"].array._pa_array.num_chunks <= MAX_CHUNKS + 1
+
+
+def test_the_design_grown_with_new_responses_equals_a_whole_pass(app: Flask, province: Province,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Weights, strata, respondents per unit and collapsed cells kept up to date from the new rows alone are the
+    same as those worked out on the whole frame — also when a unit answers for the first time (D), an answer
+    never given before arrives ("na" for B) and a response has no answer at all to an item."""
+    items = ("overall", "gender")
+    original_of = Design.of
+    whole_passes = []
+    monkeypatch.setattr(Design, "of", classmethod(lambda cls, frame: whole_passes.append(len(frame)) or
+                                                  original_of(frame)))
+
+    def check() -> CampaignData:
+        data = campaign_data(province.campaign_id)
+        whole = data.frame.drop(columns=[WEIGHT, "stratum", "stratum_size"])
+        weights = design_weights(whole, "service_volume", unusable="note")
+        np.testing.assert_array_equal(data.frame[WEIGHT].to_numpy(), weights.to_numpy())
+        for got, expected in zip((data.frame["stratum"], data.frame["stratum_size"]), design_strata(whole),
+                                 strict=True):
+            np.testing.assert_array_equal(got.to_numpy(), expected)
+        for item in items:
+            pd.testing.assert_frame_equal(data.cells(item), _collapsed(data.frame, item, WEIGHT))
+        assert data.unit_respondents == whole["unit_id"].value_counts().to_dict()
+        return data
+
+    with app.app_context():
+        check()
+    for unit, answers in (("a", (5,)), ("b", (None, 3)), ("d", (4,)), ("b", ("na",)), ("a", (2, 5))):
+        _add(app, province, unit, answers)
+        with app.app_context():
+            data = check()
+    with app.app_context():
+        assert mirrors().get(province.campaign_id).buffers is not None
+        assert data.design is not None and data.design.length == len(data.frame)
+    assert len(whole_passes) == 2  # the first read, and D's first response (a new unit renumbers the units)
