@@ -10,8 +10,9 @@ in process through the Flask test client signed in as the province administrator
 * the province report, a unit report and the progress page: cold (first view after start), warm (median of
   ``--repeat`` views), and right after one new response (each of ``--repeat`` rounds stores one response through
   the kiosk's own insert, then opens the page; median);
-* a submission's latency (median of ``--repeat``) alone, and while another process rebuilds the province report
-  again and again (a second worker on the same database whose cache is emptied before each view);
+* a submission's latency (median of ``--repeat``, 50 ms apart) alone, while another process rebuilds the province
+  report again and again (a second worker on the same database whose cache is emptied before each view), and,
+  as a control, while another process only keeps a core and the memory bus busy;
 * ``read_database`` of the whole campaign: seconds and the peak memory of a fresh process doing only that, from
   the packed blocks (the campaign is packed once after it is built, as ``flask responses pack`` run from cron
   would have) and, for comparison, from the answers JSON alone.
@@ -201,22 +202,43 @@ def _rebuild_forever(url: str, instance: str, built: dict[str, Any], stop: Any) 
         client.get(path)
 
 
-def submission_latency(url: str, instance: Path, built: dict[str, Any], repeat: int) -> tuple[float, float]:
+def _burn_forever(stop: Any) -> None:
+    """The control: a second process that keeps its core and the memory bus busy (sums over 64 MB of floats)
+    and touches neither the database nor the reports."""
+    import numpy as np
+
+    values = np.ones(8_000_000)
+    while not stop.is_set():
+        values.sum()
+
+
+def _paced(app: Any, built: dict[str, Any], repeat: int) -> float:
+    """Median seconds of ``repeat`` submissions, 50 ms apart (the same pace alone and beside another process:
+    a submission right after a pause finds colder caches than one of a tight loop)."""
+    times = []
+    for _ in range(repeat):
+        times.append(submit(app, built["campaign_id"], built["unit_id"]))
+        time.sleep(0.05)
+    return statistics.median(times)
+
+
+def submission_latency(url: str, instance: Path, built: dict[str, Any], repeat: int) -> tuple[float, float, float]:
+    """A submission's latency alone, while a second process rebuilds the province report again and again, and
+    while a second process only keeps a core busy (the control: what the machine does to any neighbour)."""
     app = application(url, instance)
     for _ in range(3):  # the first submissions open the connection and compile the insert
         submit(app, built["campaign_id"], built["unit_id"])
-    alone = statistics.median(submit(app, built["campaign_id"], built["unit_id"]) for _ in range(repeat))
-    stop = multiprocessing.Event()
-    worker = multiprocessing.Process(target=_rebuild_forever, args=(url, str(instance), built, stop))
-    worker.start()
-    time.sleep(2.0)
-    busy = []
-    for _ in range(repeat):
-        busy.append(submit(app, built["campaign_id"], built["unit_id"]))
-        time.sleep(0.05)
-    stop.set()
-    worker.join(60)
-    return alone, statistics.median(busy)
+    alone = _paced(app, built, repeat)
+    beside = []
+    for target, args in ((_rebuild_forever, (url, str(instance), built)), (_burn_forever, ())):
+        stop = multiprocessing.Event()
+        worker = multiprocessing.Process(target=target, args=(*args, stop))
+        worker.start()
+        time.sleep(2.0)
+        beside.append(_paced(app, built, repeat))
+        stop.set()
+        worker.join(60)
+    return alone, beside[0], beside[1]
 
 
 READ_CHILD = """
@@ -307,9 +329,10 @@ def show(backend: str, args: argparse.Namespace, results: dict[int, dict[str, An
         print(f"{name:10} {a['cold'] * 1000:6.0f} | {b['cold'] * 1000:6.0f} {a['warm'] * 1000:5.0f} | "
               f"{b['warm'] * 1000:5.0f} {a['after_new'] * 1000:6.0f} | {b['after_new'] * 1000:6.0f} {ratio:6.2f} "
               f"{a['kb']:5.0f}|{b['kb']:5.0f}  {verdict}")
-    alone, busy = large["submit"]
+    alone, busy, burner = large["submit"]
     print(f"submission at {args.rows}: {alone * 1000:.1f} ms alone, {busy * 1000:.1f} ms while a report rebuilds "
-          f"({busy / alone - 1:+.0%}; bar +10 %)")
+          f"({busy / alone - 1:+.0%}; bar +10 %), {burner * 1000:.1f} ms beside a process that only keeps a core "
+          f"busy ({burner / alone - 1:+.0%}: the machine's share of the slowdown)")
     for key, how in (("read", "packed blocks (after flask responses pack)"), ("read_json", "the answers JSON")):
         read = large[key]
         print(f"read_database {read['rows']} responses from {how}: {read['wall']:.2f} s wall, {read['cpu']:.2f} s "
