@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from fpdf import FPDF
 from sqlalchemy import select
 
 from ..models import CampaignUnit, ReceiptCode
 from ..platform.extensions import db
 from .poster import PAGE_W, new_pdf, qr_png
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8

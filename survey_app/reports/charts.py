@@ -18,7 +18,6 @@ import pandas as pd
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from matplotlib.figure import Figure
 
 from questionnaires.model import LIKERT_LABELS
 
@@ -31,6 +30,8 @@ from .table import SECTORS, Table, hidden
 from .unit_tables import LIKERT_KEYS
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
     from .report import ProvinceReport
 
 MIN_HEIGHT_INCHES = 3.2

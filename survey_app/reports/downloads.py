@@ -16,7 +16,7 @@ from flask_login import current_user
 
 from ..auth.access import admin_required, staff_required, visible_unit_ids
 from ..platform.attachment import content_disposition
-from . import charts, dialect, exports, pdf, workbook
+from . import charts, dialect, exports, workbook
 from .access import campaign_or_404, require_admin, unit_or_404
 from .report import METHOD_PROVINCE, METHOD_UNIT, province_report, unit_report
 from .routes import bp
@@ -128,6 +128,8 @@ def campaign_pdf(campaign_id: int) -> Response:
     found = campaign_or_404(campaign_id)
     report = province_report(found)
     images = charts.province_images(found, report)
+    from . import pdf  # fpdf on first use: a worker that never prints a PDF keeps ~35 MB less (tests/test_startup.py)
+
     content = pdf.province_pdf(report, str(METHOD_PROVINCE), images)
     return _download(content, "application/pdf", f"campaign-{found.id}-province.pdf")
 
@@ -139,6 +141,8 @@ def unit_pdf(campaign_id: int, unit_id: int) -> Response:
     unit_or_404(found, unit_id)
     report = unit_report(found, unit_id)
     images = {kind: charts.unit_chart(found, unit_id, kind) for kind in charts.UNIT_KINDS}
+    from . import pdf  # fpdf on first use: a worker that never prints a PDF keeps ~35 MB less (tests/test_startup.py)
+
     content = pdf.unit_pdf(report, str(METHOD_UNIT), images)
     return _download(content, "application/pdf", f"campaign-{found.id}-{_slug(str(report.unit['code']))}.pdf")
 

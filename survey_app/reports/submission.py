@@ -17,7 +17,6 @@ from ..results.page import province_today
 from . import charts
 from .access import campaign_or_404
 from .downloads import _download
-from .official_report import official_docx
 from .report import METHOD_PROVINCE, province_report
 from .routes import bp
 
@@ -32,6 +31,8 @@ def official_report(campaign_id: int) -> Response:
     images = charts.province_images(found, report)
     earlier = _previous(found)
     previous = province_report(earlier) if earlier is not None else None
+    from .official_report import official_docx  # python-docx on first use (tests/test_startup.py)
+
     content = official_docx(report, images, str(METHOD_PROVINCE), province_today(), previous)
     return _download(content, DOCX_MIMETYPE, f"bao-cao-ubnd-campaign-{found.id}.docx")
 
