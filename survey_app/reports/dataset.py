@@ -175,6 +175,7 @@ class Design:
         self._rows, self.length = rows, length
         self.codes, self.stratum, self.stratum_size = (store.view()[:length] for store in rows)
         self.answers = dict(answers or {})
+        self._unit_rows: dict[int, np.ndarray] = {}  # positions of a unit's rows, by code, once asked for
         self._lock = threading.Lock()
 
     @classmethod
@@ -224,14 +225,29 @@ class Design:
             grown_counts = counts.copy()
             np.add.at(grown_counts, (position, np.where(missing, 0, found + 1)), 1)
             answers[item] = (grown_counts, values)
-        return Design(self.units, respondents, self.volumes, self.row_of_unit, self._rows, len(frame), answers)
+        grown = Design(self.units, respondents, self.volumes, self.row_of_unit, self._rows, len(frame), answers)
+        with self._lock:
+            kept_rows = dict(self._unit_rows)
+        for code in np.unique(position).tolist():  # the units that answered: their new positions added
+            if code in kept_rows:
+                kept_rows[code] = np.concatenate([kept_rows[code], self.length + np.flatnonzero(position == code)])
+                kept_rows[code].flags.writeable = False
+        grown._unit_rows = kept_rows  # the others' rows have not moved
+        return grown
 
     def rows_of(self, unit_id: int) -> np.ndarray:
         """Positions of one unit's rows."""
         code = int(np.searchsorted(self.units, unit_id))
         if code >= len(self.units) or self.units[code] != unit_id:
             return np.empty(0, dtype=np.intp)
-        return np.flatnonzero(self.codes == code)
+        with self._lock:
+            found = self._unit_rows.get(code)
+        if found is None:
+            found = np.flatnonzero(self.codes == code)
+            found.flags.writeable = False  # shared by the designs grown from this one
+            with self._lock:
+                self._unit_rows[code] = found
+        return found
 
     def cells(self, frame: pd.DataFrame, item: str, weight: str) -> pd.DataFrame:
         """The collapsed cells of ``item`` (see :meth:`CampaignData.cells`), the frame carrying this design's

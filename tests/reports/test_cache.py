@@ -281,6 +281,8 @@ def test_the_design_grown_with_new_responses_equals_a_whole_pass(app: Flask, pro
         for item in items:
             pd.testing.assert_frame_equal(data.cells(item), _collapsed(data.frame, item, WEIGHT))
         assert data.unit_respondents == whole["unit_id"].value_counts().to_dict()
+        for unit in (province.unit_a, province.unit_b, province.unit_d):
+            pd.testing.assert_frame_equal(data.unit_rows(unit), data.frame.loc[data.frame["unit_id"] == unit])
         return data
 
     with app.app_context():
