@@ -11,8 +11,9 @@ in process through the Flask test client signed in as the province administrator
   ``--repeat`` views), and right after one new response (each of ``--repeat`` rounds stores one response through
   the kiosk's own insert, then opens the page; median);
 * a submission's latency (median of ``--repeat``, 50 ms apart) alone, while another process rebuilds the province
-  report again and again (a second worker on the same database whose cache is emptied before each view), and,
-  as a control, while another process only keeps a core and the memory bus busy;
+  report again and again (a second worker on the same database whose cache is emptied before each view), while
+  another process views it again and again with its caches (production: each view catches up with the new
+  answers), and, as a control, while another process only keeps a core and the memory bus busy;
 * ``read_database`` of the whole campaign: seconds and the peak memory of a fresh process doing only that, from
   the packed blocks (the campaign is packed once after it is built, as ``flask responses pack`` run from cron
   would have) and, for comparison, from the answers JSON alone.
@@ -202,6 +203,16 @@ def _rebuild_forever(url: str, instance: str, built: dict[str, Any], stop: Any) 
         client.get(path)
 
 
+def _view_forever(url: str, instance: str, built: dict[str, Any], stop: Any) -> None:
+    """A second worker as in production: it keeps its caches and views the province report again and again,
+    each view catching up with the responses stored meanwhile (the mirror's tail read and the tables' update)."""
+    app = application(url, Path(instance))
+    client = client_of(app, built["admin_id"])
+    path = pages(built)["province"]
+    while not stop.is_set():
+        client.get(path)
+
+
 def _burn_forever(stop: Any) -> None:
     """The control: a second process that keeps its core and the memory bus busy (sums over 64 MB of floats)
     and touches neither the database nor the reports."""
@@ -222,15 +233,18 @@ def _paced(app: Any, built: dict[str, Any], repeat: int) -> float:
     return statistics.median(times)
 
 
-def submission_latency(url: str, instance: Path, built: dict[str, Any], repeat: int) -> tuple[float, float, float]:
-    """A submission's latency alone, while a second process rebuilds the province report again and again, and
-    while a second process only keeps a core busy (the control: what the machine does to any neighbour)."""
+def submission_latency(url: str, instance: Path, built: dict[str, Any],
+                       repeat: int) -> tuple[float, float, float, float]:
+    """A submission's latency alone; while a second process rebuilds the province report whole again and again;
+    while a second process views it again and again with its caches (each view after new responses); and while a
+    second process only keeps a core busy (the control: what this machine does to any neighbour)."""
     app = application(url, instance)
     for _ in range(3):  # the first submissions open the connection and compile the insert
         submit(app, built["campaign_id"], built["unit_id"])
     alone = _paced(app, built, repeat)
     beside = []
-    for target, args in ((_rebuild_forever, (url, str(instance), built)), (_burn_forever, ())):
+    for target, args in ((_rebuild_forever, (url, str(instance), built)), (_view_forever, (url, str(instance), built)),
+                         (_burn_forever, ())):
         stop = multiprocessing.Event()
         worker = multiprocessing.Process(target=target, args=(*args, stop))
         worker.start()
@@ -238,7 +252,7 @@ def submission_latency(url: str, instance: Path, built: dict[str, Any], repeat: 
         beside.append(_paced(app, built, repeat))
         stop.set()
         worker.join(60)
-    return alone, beside[0], beside[1]
+    return alone, beside[0], beside[1], beside[2]
 
 
 READ_CHILD = """
@@ -329,10 +343,11 @@ def show(backend: str, args: argparse.Namespace, results: dict[int, dict[str, An
         print(f"{name:10} {a['cold'] * 1000:6.0f} | {b['cold'] * 1000:6.0f} {a['warm'] * 1000:5.0f} | "
               f"{b['warm'] * 1000:5.0f} {a['after_new'] * 1000:6.0f} | {b['after_new'] * 1000:6.0f} {ratio:6.2f} "
               f"{a['kb']:5.0f}|{b['kb']:5.0f}  {verdict}")
-    alone, busy, burner = large["submit"]
+    alone, busy, viewing, burner = large["submit"]
     print(f"submission at {args.rows}: {alone * 1000:.1f} ms alone, {busy * 1000:.1f} ms while a report rebuilds "
-          f"({busy / alone - 1:+.0%}; bar +10 %), {burner * 1000:.1f} ms beside a process that only keeps a core "
-          f"busy ({burner / alone - 1:+.0%}: the machine's share of the slowdown)")
+          f"whole ({busy / alone - 1:+.0%}; bar +10 %), {viewing * 1000:.1f} ms while reports are viewed as answers "
+          f"arrive ({viewing / alone - 1:+.0%}), {burner * 1000:.1f} ms beside a process that only keeps a core "
+          f"busy ({burner / alone - 1:+.0%}: the machine's share)")
     for key, how in (("read", "packed blocks (after flask responses pack)"), ("read_json", "the answers JSON")):
         read = large[key]
         print(f"read_database {read['rows']} responses from {how}: {read['wall']:.2f} s wall, {read['cpu']:.2f} s "

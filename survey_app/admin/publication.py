@@ -6,11 +6,14 @@ meant to be the province's settled result. Publishing records the province's day
 
 from __future__ import annotations
 
-from flask import flash, redirect, url_for
+from flask import Response, flash, redirect, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from ..auth.access import admin_required
+from ..i18n import DEFAULT_LOCALE
+from ..platform.attachment import content_disposition
 from ..platform.extensions import db
 from .routes import bp, campaign_or_404
 
@@ -39,3 +42,28 @@ def campaign_unpublish(campaign_id: int) -> WerkzeugResponse:
     db.session.commit()
     flash(_("The results are no longer public."), "info")
     return redirect(url_for("admin.campaign", campaign_id=campaign.id))
+
+
+@bp.route("/campaigns/<int:campaign_id>/results-poster.pdf")
+@admin_required
+def results_poster(campaign_id: int) -> Response | WerkzeugResponse:
+    """An A4 poster whose QR code opens the campaign's public results, in Vietnamese and English, to put up
+    beside the survey posters once the results are published (before, back to the campaign with a message)."""
+    from ..results.page import results_url
+    from .poster import Poster, PosterText, poster_pdf
+
+    campaign = campaign_or_404(campaign_id)
+    if campaign.published_on is None:
+        flash(_("Publish the results first: the poster's QR code opens them."), "error")
+        return redirect(url_for("admin.campaign", campaign_id=campaign.id))
+    texts = []
+    for code in (DEFAULT_LOCALE, "en"):
+        with force_locale(code):
+            texts.append(PosterText(
+                heading=_("The results of our survey"),
+                invitation=_("Scan the code with your phone camera to read how satisfied the people who answered "
+                             "were with each office, hospital and school, and whether each reached its target.")))
+    poster = Poster(unit_name=campaign.name, url=results_url(campaign), texts=tuple(texts))
+    response = Response(poster_pdf(poster), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = content_disposition(f"results-poster-{campaign.id}.pdf", "inline")
+    return response

@@ -37,10 +37,12 @@ from questionnaires.model import reaches_target
 
 from .. import formats
 from .comments import campaign_comments
+from .dataset import campaign_data
 from .grouping import group
 from .report import ProvinceReport
 from .standing import row_standing
 from .table import SECTORS, Table, display_rows
+from .unit_tables import official_indices
 from .verdict import METHOD, certainty, change, official
 
 FONT = "Times New Roman"
@@ -166,6 +168,7 @@ def _body(document, report: ProvinceReport, method: str, previous: ProvinceRepor
     _text(document, str(METHOD))
     _section(document, _("II. Results"))
     _results_by_sector(document, report, previous)
+    _indices(document, report)
     _change(document, report)
     _drivers(document, report)
     _citizens(document, report)
@@ -202,6 +205,18 @@ def _results_by_sector(document, report: ProvinceReport, previous: ProvinceRepor
             if earlier_standing is not None and earlier_standing.rate is not None:
                 _text(document, change(standing.rate, earlier_standing.rate, previous.campaign.name))  # type: ignore[union-attr]
     _text(document, _("The result of every unit is in table 2 of the appendix."))
+
+
+def _indices(document, report: ProvinceReport) -> None:  # type: ignore[no-untyped-def]
+    """The ministries' indices of each one-stop shop and health unit (SIPAS; Ministry of Health)."""
+    table = official_indices(campaign_data(report.campaign.id))
+    if not len(table):
+        return
+    _section(document, _("Official indices"))
+    _text(document, _("The indices the ministries rank provinces by, computed from the same answers for each "
+                      "one-stop shop (SIPAS, Ministry of Home Affairs) and each health unit (Ministry of Health):"))
+    _table(document, table)
+    _text(document, str(table.caption))
 
 
 def _change(document, report: ProvinceReport) -> None:  # type: ignore[no-untyped-def]

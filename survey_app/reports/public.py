@@ -8,8 +8,10 @@ is left out entirely (not even its name with an empty cell), and comments are ne
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field
 
+import pandas as pd
 from sqlalchemy import select
 
 from analysis.change import rate_change
@@ -22,6 +24,7 @@ from .dataset import campaign_data
 from .findings import CHANGE_VERDICTS
 from .standing import row_standing
 from .table import SECTORS
+from .unit_tables import official_indices
 from .verdict import Standing, change, figure
 
 
@@ -36,6 +39,15 @@ class PublicRow:
 
 
 @dataclass(frozen=True)
+class PublicIndex:
+    name: str
+    sector: str
+    sipas: float | None
+    health_overall: float | None
+    health_comprehensive: float | None
+
+
+@dataclass(frozen=True)
 class PublicResults:
     campaign: Campaign
     respondents: int
@@ -45,6 +57,10 @@ class PublicResults:
     sectors: list[PublicRow]
     units: list[PublicRow]
     previous: Campaign | None
+    #: The ministries' indices of the one-stop shops and health units with 5 respondents or more
+    #: (:func:`.unit_tables.official_indices`): one row each, ``None`` where an index does not apply.
+    indices: list[PublicIndex] = field(default_factory=list)
+    indices_note: str = ""
 
 
 def public_results(campaign: Campaign) -> PublicResults:
@@ -85,7 +101,16 @@ def public_results(campaign: Campaign) -> PublicResults:
         first = whole.iloc[0].to_dict()
         if not _withheld(first):
             rate, low, high = figure(first, "rate"), figure(first, "ci_low"), figure(first, "ci_high")
-    return PublicResults(campaign, len(data.frame), rate, low, high, sectors, units, previous)
+    found = official_indices(data)
+    indices = [PublicIndex(str(r["name"]), str(r["sector"]), _number(r["sipas_index"]), _number(r["health_overall"]),
+                           _number(r["health_comprehensive"])) for r in found.frame.to_dict("records")]
+    return PublicResults(campaign, len(data.frame), rate, low, high, sectors, units, previous, indices,
+                         str(found.caption))
+
+
+def _number(value: object) -> float | None:
+    return None if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)) \
+        else float(value)  # type: ignore[arg-type]
 
 
 def _withheld(row: dict) -> bool:  # type: ignore[type-arg]

@@ -17,6 +17,7 @@ from analysis import dimension_scores, health_satisfaction, likert_distribution,
 from questionnaires.model import LIKERT_LABELS, Questionnaire
 
 from .. import formats
+from ..questionnaire_registry import registry
 from .dataset import WEIGHT, CampaignData
 from .table import Column, Table
 from .tables import MIN_GROUP, estimate
@@ -169,3 +170,52 @@ def _dimension_items(data: CampaignData, form: Questionnaire | None) -> dict[str
 def _withheld(counts: pd.Series) -> pd.Series:
     return pd.Series([f"fewer than {MIN_GROUP} respondents" if n < MIN_GROUP else None for n in counts],
                      index=counts.index, dtype="string")
+
+
+INDEX_COLUMNS = (
+    Column("name", _l("Unit"), "unit"),
+    Column("sector", _l("Sector"), "sector"),
+    Column("sipas_index", _l("SIPAS index"), "percent"),
+    Column("health_overall", _l("Ministry of Health: overall satisfaction"), "percent"),
+    Column("health_comprehensive", _l("Ministry of Health: comprehensive satisfaction"), "percent"),
+    Column("respondents", _l("Respondents"), "count"),
+)
+
+
+def official_indices(data: CampaignData) -> Table:
+    """The ministries' indices of every unit with at least five respondents, for the report to the People's
+    Committee and the public results: the SIPAS index of one-stop shops and the Ministry of Health's overall and
+    comprehensive satisfaction of health units, each computed as on the unit's page (:func:`official_index`),
+    over all units of one questionnaire at once. Units of other sectors and smaller units are left out.
+    """
+    parts = []
+    forms = registry()
+    sizes = data.unit_respondents
+    for questionnaire_id, units in data.units.groupby("questionnaire_id", sort=True):
+        form = forms.get(str(questionnaire_id))
+        wanted = [int(u) for u in units["unit_id"] if sizes.get(int(u), 0) >= MIN_GROUP]
+        mapping = _dimension_items(data, form)
+        if form is None or form.sector not in ("one_stop", "health") or not wanted or not mapping:
+            continue
+        rows = pd.concat([data.unit_rows(u) for u in wanted])
+        if form.sector == "one_stop":
+            found = sipas_index(rows, mapping, weight=WEIGHT, by="unit_id")[["unit_id", "sipas_index"]]
+        else:
+            found = health_satisfaction(rows, mapping, weight=WEIGHT, by="unit_id").rename(
+                columns={"satisfaction_rate": "health_overall", "comprehensive_rate": "health_comprehensive"})
+        parts.append(found.merge(units[["unit_id", "name", "sector"]], on="unit_id"))
+    columns = [c.key for c in INDEX_COLUMNS]
+    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["unit_id", *columns])
+    frame = frame.reindex(columns=["unit_id", *columns])
+    # No index (an element of SIPAS without any answer, see analysis.sipas_index): nothing to list.
+    frame = frame.loc[frame[["sipas_index", "health_overall", "health_comprehensive"]].notna().any(axis=1)]
+    frame["respondents"] = [sizes.get(int(u), 0) for u in frame["unit_id"]]
+    order = data.units["unit_id"].tolist()  # the campaign's own order: sector, then Vietnamese alphabetical
+    frame = frame.sort_values("unit_id", key=lambda ids: ids.map(order.index)).reset_index(drop=True)
+    caption = _("SIPAS index: share satisfied per question, averaged within each element, then over the elements "
+                "(our reading of the Ministry of Home Affairs' method, QĐ 2640/QĐ-BNV and QĐ 1001/QĐ-BNV). "
+                "Ministry of Health (QĐ 3869/QĐ-BYT): overall satisfaction is the share of answers 4 or 5 to the "
+                "questions of the care, comprehensive satisfaction the share of patients who answered 4 or 5 to "
+                "every question. Units with fewer than %(min)d respondents are not listed, nor one-stop shops whose "
+                "answers leave an element of the index without any answer.", min=MIN_GROUP)
+    return Table("indices", _l("Official indices"), INDEX_COLUMNS, frame, caption=caption)

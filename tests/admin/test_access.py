@@ -30,6 +30,7 @@ ADMIN_ONLY = [
     ("POST", "/admin/levels/delete"),
     ("POST", "/admin/campaigns/{campaign}/publish"),
     ("POST", "/admin/campaigns/{campaign}/unpublish"),
+    ("GET", "/admin/campaigns/{campaign}/results-poster.pdf"),
     ("GET", "/admin/campaigns/{campaign}/planner"),
     ("GET", "/admin/campaigns/{campaign}/margins"),
     ("POST", "/admin/campaigns/{campaign}/margins"),

@@ -162,3 +162,24 @@ def test_new_codes_never_repeat_existing_ones(app: Flask, world: World, monkeypa
         receipts.create_codes(link, 1)
         db.session.commit()
     assert _codes(app, world.link_a) == ["BBBBBBBB"]
+
+
+def test_published_results_get_a_poster_whose_qr_opens_them(app: Flask, admin_client: FlaskClient, world: World,
+                                                             tmp_path: Path) -> None:
+    _tools()
+    poster = f"/admin/campaigns/{world.campaign}/results-poster.pdf"
+    refused = admin_client.get(f"{poster}?lang=en", follow_redirects=True)  # nothing public yet
+    assert "Publish the results first" in text(refused) and refused.request.path == f"/admin/campaigns/{world.campaign}"
+    with app.app_context():
+        from survey_app.models import Campaign
+
+        campaign = db.session.get(Campaign, world.campaign)
+        campaign.status, campaign.published_on = "closed", campaign.ends_on
+        db.session.commit()
+    assert "results-poster.pdf" in text(admin_client.get(f"/admin/campaigns/{world.campaign}"))
+    response = admin_client.get(poster)
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    url = f"http://localhost/results/{world.campaign}"
+    assert qr_contents(response.get_data(), tmp_path) == [url]
+    words = pdf_text(response.get_data(), tmp_path)
+    assert "Kết quả khảo sát của chúng tôi" in words and "The results of our survey" in words and url in words

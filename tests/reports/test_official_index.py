@@ -69,3 +69,14 @@ def test_a_health_unit_shows_the_ministry_of_healths_rates(app: Flask, admin: Fl
 def test_no_index_for_a_unit_of_too_few_respondents(admin: FlaskClient, province: Province) -> None:
     page = admin.get(f"/reports/{province.campaign_id}/units/{province.unit_c}?lang=en").get_data(as_text=True)
     assert "SIPAS index" not in page
+
+
+def test_the_staff_are_named_in_the_words_of_each_sector(admin: FlaskClient, province: Province) -> None:
+    """A hospital's staff are doctors and nurses, not civil servants (công chức), on its dimensions table."""
+    def dimensions(unit_id: int) -> str:
+        page = admin.get(f"/reports/{province.campaign_id}/units/{unit_id}?lang=vi").get_data(as_text=True)
+        return page.split('id="t-dimensions"')[1].split("</table>")[0]
+
+    hospital, office = dimensions(province.unit_b), dimensions(province.unit_a)
+    assert "Bác sĩ, điều dưỡng và nhân viên y tế" in hospital and "ông chức" not in hospital
+    assert "Công chức giải quyết hồ sơ" in office and "Bác sĩ" not in office

@@ -130,3 +130,15 @@ def test_a_campaign_without_areas_still_makes_its_report(app, admin: FlaskClient
         db.session.commit()
     document = Document(io.BytesIO(_docx(admin, province)))
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in _all_text(document)
+
+
+def test_docx_gives_the_ministries_indices(admin: FlaskClient, province: Province) -> None:
+    """Unit B (health, 6 respondents, every care answer a 4): the Ministry of Health's overall and comprehensive
+    satisfaction are 100 % (worked by hand). Unit A answered only two of the five SIPAS elements, so it has no
+    SIPAS index and is not listed; unit C (3 respondents) never is."""
+    document = Document(io.BytesIO(_docx(admin, province)))
+    text = _all_text(document)
+    assert "Các chỉ số chính thức" in text and "QĐ 3869/QĐ-BYT" in text
+    indices = next(t for t in document.tables if [c.text for c in t.rows[0].cells][2:3] == ["Chỉ số SIPAS"])
+    rows = [[cell.text for cell in row.cells] for row in indices.rows[1:]]
+    assert rows == [["Trung tâm Y tế huyện Ba Bể", rows[0][1], "", f"100,0{NBSP}%", f"100,0{NBSP}%", "6"]]

@@ -11,8 +11,9 @@ from html import unescape
 
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
-from survey_app.models import Campaign
+from survey_app.models import Campaign, Response
 from survey_app.platform.extensions import db
 from tests.staff import post
 
@@ -86,3 +87,26 @@ def test_public_page_says_the_change_and_whether_it_is_clear(app: Flask, provinc
     html = unescape(_published(app, province).get(f"/results/{province.campaign_id}?lang=en").get_data(as_text=True))
     found = re.search(r"Up 35\.9 points since Khảo sát Quý I/2026 \(33\.3%\)\. (Improved|No clear change)\.", html)
     assert found is not None
+
+
+def test_public_page_shows_the_ministries_indices_of_units_large_enough(app: Flask, province: Province) -> None:
+    """Worked by hand from the answers of tests/reports/conftest.py, to which each of unit A's respondents adds a
+    5 to one question of each of the three SIPAS elements it lacked. Unit A (one-stop, 8 respondents): staff
+    element = mean of "polite" (4 of 8 answered 4 or 5: 50 %) and "explained" (8 of 8: 100 %) = 75 %, access
+    element = "waiting area" (0 of 8) = 0 %, procedures, results and feedback 100 % each; SIPAS = (75 + 0 + 100 +
+    100 + 100) / 5 = 75 %. Unit B (health, 6 respondents): every answer to the care questions is 4, so overall
+    and comprehensive satisfaction are both 100 %. Unit C (3 respondents) is left out."""
+    with app.app_context():
+        for response in db.session.scalars(select(Response).where(Response.unit_id == province.unit_a,
+                                                                  Response.campaign_id == province.campaign_id)):
+            response.answers = {**response.answers, "procedures_posted": 5, "results_correct": 5,
+                                "feedback_channels": 5}
+        db.session.commit()
+    html = _published(app, province).get(f"/results/{province.campaign_id}?lang=vi").get_data(as_text=True)
+    table = html.split('id="t-public-indices"')[1].split("</table>")[0]
+    body = table.split("<tbody>")[1].split("<tr>")[1:]
+    rows = {name: row for row in body for name in (UNIT_A_NAME, "Trung tâm Y tế huyện Ba Bể") if name in row}
+    assert len(body) == 2 and len(rows) == 2
+    assert f"75,0{NBSP}%" in rows[UNIT_A_NAME] and rows[UNIT_A_NAME].count("–") == 2
+    assert rows["Trung tâm Y tế huyện Ba Bể"].count(f"100,0{NBSP}%") == 2
+    assert "Các chỉ số chính thức" in html and "QĐ 3869/QĐ-BYT" in html
