@@ -80,16 +80,31 @@ class CampaignData:
 
     def unit_rows(self, unit_id: int) -> pd.DataFrame:
         """The responses of one unit: its own figures (shares, means, indices: no variance) are sums over
-        them alone, the same as over the whole frame grouped by unit."""
+        them alone, the same as over the whole frame grouped by unit.
+
+        Only the columns of the unit's questionnaire are taken, with every column that is not a questionnaire
+        item: the other questionnaires' items are empty for this unit, and taking a few thousand rows costs
+        pandas about a millisecond per column (measured: 75 ms for the 65 columns of the three shipped
+        questionnaires at a million responses)."""
         if not len(self.frame):
             return self.frame
         memo = self.__dict__.setdefault("_unit_rows", {})
         if unit_id not in memo:
+            frame = self.frame[self._unit_columns(unit_id)]
             if self.design is None:
-                memo[unit_id] = self.frame.loc[self.frame["unit_id"].to_numpy() == unit_id]
+                memo[unit_id] = frame.loc[frame["unit_id"].to_numpy() == unit_id]
             else:
-                memo[unit_id] = self.frame.iloc[self.design.rows_of(unit_id)]
+                memo[unit_id] = frame.iloc[self.design.rows_of(unit_id)]
         return memo[unit_id]  # type: ignore[no-any-return]
+
+    def _unit_columns(self, unit_id: int) -> list[str]:
+        forms = registry()
+        found = self.units.loc[self.units["unit_id"] == unit_id, "questionnaire_id"]
+        own = forms.get(str(found.iloc[0])) if len(found) else None
+        if own is None:
+            return list(self.frame.columns)
+        others = {item.id for form in forms.values() for item in form.items} - {item.id for item in own.items}
+        return [column for column in self.frame.columns if column not in others]
 
     def cells(self, item: str, weight: str = WEIGHT) -> pd.DataFrame | None:
         """The campaign collapsed to one row per unit and answer to ``item`` (missing included), with the

@@ -282,7 +282,10 @@ def test_the_design_grown_with_new_responses_equals_a_whole_pass(app: Flask, pro
             pd.testing.assert_frame_equal(data.cells(item), _collapsed(data.frame, item, WEIGHT))
         assert data.unit_respondents == whole["unit_id"].value_counts().to_dict()
         for unit in (province.unit_a, province.unit_b, province.unit_d):
-            pd.testing.assert_frame_equal(data.unit_rows(unit), data.frame.loc[data.frame["unit_id"] == unit])
+            rows = data.unit_rows(unit)  # the columns of the unit's own questionnaire
+            pd.testing.assert_frame_equal(rows, data.frame.loc[data.frame["unit_id"] == unit, rows.columns])
+        hospital = data.unit_rows(province.unit_b).columns
+        assert "staff_respect" in hospital and "staff_polite" not in hospital and WEIGHT in hospital
         return data
 
     with app.app_context():
