@@ -9,7 +9,8 @@ in process through the Flask test client signed in as the province administrator
 
 * the province report, a unit report and the progress page: cold (first view after start), warm (median of
   ``--repeat`` views), and right after one new response (each of ``--repeat`` rounds stores one response through
-  the kiosk's own insert, then opens the page; median);
+  the kiosk's own insert, then opens the page; median), the two sizes in alternating rounds so that the drift of
+  a shared machine's speed falls on both alike;
 * a submission's latency (median of ``--repeat``, 50 ms apart) alone, while another process rebuilds the province
   report again and again (a second worker on the same database whose cache is emptied before each view), while
   another process views it again and again with its caches (production: each view catches up with the new
@@ -155,22 +156,35 @@ def pages(built: dict[str, Any]) -> dict[str, str]:
             "progress": f"/admin/campaigns/{campaign}/progress"}
 
 
-def measure_pages(url: str, instance: Path, built: dict[str, Any], repeat: int,
-                  profile: int = 0) -> dict[str, dict[str, float]]:
-    app = application(url, instance)
-    client = client_of(app, built["admin_id"])
-    out: dict[str, dict[str, float]] = {}
-    for name, path in pages(built).items():
-        cold, size = timed_get(client, path)
-        warm = statistics.median(timed_get(client, path)[0] for _ in range(repeat))
-        after = []
+def measure_pages(sites: dict[int, tuple[str, Path, dict[str, Any]]], repeat: int,
+                  profile: int = 0) -> dict[int, dict[str, dict[str, float]]]:
+    """Each page at every size (``{rows: (url, instance, built)}``), the sizes in alternating rounds: the ratio
+    of the large to the small page is the bar, and this machine's speed drifts by tens of per cent over minutes,
+    so measuring one size minutes after the other measured the drift as much as the code."""
+    apps = {rows: application(url, instance) for rows, (url, instance, _built) in sites.items()}
+    clients = {rows: client_of(apps[rows], built["admin_id"]) for rows, (_url, _instance, built) in sites.items()}
+    out: dict[int, dict[str, dict[str, float]]] = {rows: {} for rows in sites}
+    for name in PAGES:
+        path = {rows: pages(built)[name] for rows, (_url, _instance, built) in sites.items()}
+        cold = {rows: timed_get(clients[rows], path[rows]) for rows in sites}
+        warm: dict[int, list[float]] = {rows: [] for rows in sites}
+        after: dict[int, list[float]] = {rows: [] for rows in sites}
         for _ in range(repeat):
-            submit(app, built["campaign_id"], built["unit_id"])
-            after.append(timed_get(client, path)[0])
-        out[name] = {"cold": cold, "warm": warm, "after_new": statistics.median(after), "kb": size / 1000}
+            for rows in sites:
+                warm[rows].append(timed_get(clients[rows], path[rows])[0])
+        for _ in range(repeat):
+            for rows, (_url, _instance, built) in sites.items():
+                submit(apps[rows], built["campaign_id"], built["unit_id"])
+                after[rows].append(timed_get(clients[rows], path[rows])[0])
+        for rows in sites:
+            out[rows][name] = {"cold": cold[rows][0], "warm": statistics.median(warm[rows]),
+                               "after_new": statistics.median(after[rows]), "kb": cold[rows][1] / 1000}
         if profile:
-            submit(app, built["campaign_id"], built["unit_id"])
-            print_profile(f"{name} at {built['rows']} responses, right after one new response", client, path, profile)
+            rows = max(sites)
+            built = sites[rows][2]
+            submit(apps[rows], built["campaign_id"], built["unit_id"])
+            print_profile(f"{name} at {built['rows']} responses, right after one new response", clients[rows],
+                          path[rows], profile)
     return out
 
 
@@ -309,7 +323,8 @@ def run(args: argparse.Namespace) -> None:
             server = PostgresServer.start(binaries())
         with tempfile.TemporaryDirectory() as directory:
             work = Path(directory)
-            results = {}
+            sites: dict[int, tuple[str, Path, dict[str, Any]]] = {}
+            packing = {}
             for rows in (args.small, args.rows):
                 url = with_database(backend, work, f"r{rows}", server)
                 instance = work / f"instance{rows}"
@@ -318,14 +333,16 @@ def run(args: argparse.Namespace) -> None:
                 built = build(url, rows, args.units, instance)
                 print(f"[{backend}] {built['rows']} responses over {args.units} units built in "
                       f"{time.perf_counter() - start:.0f} s", flush=True)
-                pack_seconds = packed(url, built["campaign_id"])
-                print(f"[{backend}] packed in {pack_seconds:.0f} s", flush=True)
-                profile = args.profile if rows == args.rows else 0
-                results[rows] = {"pages": measure_pages(url, instance, built, args.repeat, profile),
-                                 "submit": submission_latency(url, instance, built, args.repeat),
-                                 "read": read_seconds(url, built["campaign_id"], "blocks"),
-                                 "read_json": read_seconds(url, built["campaign_id"], "json"),
-                                 "pack": pack_seconds}
+                packing[rows] = packed(url, built["campaign_id"])
+                print(f"[{backend}] packed in {packing[rows]:.0f} s", flush=True)
+                sites[rows] = (url, instance, built)
+            measured = measure_pages(sites, args.repeat, args.profile)
+            url, instance, built = sites[args.rows]
+            results: dict[int, dict[str, Any]] = {rows: {"pages": measured[rows]} for rows in sites}
+            results[args.rows].update({"submit": submission_latency(url, instance, built, args.repeat),
+                                       "read": read_seconds(url, built["campaign_id"], "blocks"),
+                                       "read_json": read_seconds(url, built["campaign_id"], "json"),
+                                       "pack": packing[args.rows]})
             show(backend, args, results)
     if server is not None:
         server.stop()
