@@ -11,10 +11,11 @@ in process through the Flask test client signed in as the province administrator
   ``--repeat`` views), and right after one new response (each of ``--repeat`` rounds stores one response through
   the kiosk's own insert, then opens the page; median), the two sizes in alternating rounds so that the drift of
   a shared machine's speed falls on both alike;
-* a submission's latency (median of ``--repeat``, 50 ms apart) alone, while another process rebuilds the province
-  report again and again (a second worker on the same database whose cache is emptied before each view), while
-  another process views it again and again with its caches (production: each view catches up with the new
-  answers), and, as a control, while another process only keeps a core and the memory bus busy;
+* a submission's latency (submissions 50 ms apart, in 10 alternating blocks of 10 alone and 10 beside a second
+  process) beside a process that rebuilds the province report again and again (a second worker on the same
+  database whose cache is emptied before each view), one that views it again and again with its caches
+  (production: each view catches up with the new answers), and, as a control, one that only keeps a core and
+  the memory bus busy;
 * ``read_database`` of the whole campaign: seconds and the peak memory of a fresh process doing only that, from
   the packed blocks (the campaign is packed once after it is built, as ``flask responses pack`` run from cron
   would have) and, for comparison, from the answers JSON alone.
@@ -36,6 +37,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -206,67 +208,101 @@ def print_profile(title: str, client: Any, path: str, lines: int) -> None:
     print(f"\n-- profile: {title} --\n{text.getvalue()}", flush=True)
 
 
-def _rebuild_forever(url: str, instance: str, built: dict[str, Any], stop: Any) -> None:
-    """A second worker: empty its caches, rebuild the province report, again (until ``stop`` is set)."""
+def _turns(control: tuple[Any, Any, Any]) -> Iterator[None]:
+    """Each time a second worker should do one more piece of work; while the benchmark measures alone (``go``
+    cleared), it waits and says so (``idle`` set), until ``stop``."""
+    stop, go, idle = control
+    while not stop.is_set():
+        if not go.is_set():
+            idle.set()
+            go.wait(0.05)
+            continue
+        idle.clear()
+        yield
+
+
+def _rebuild_forever(url: str, instance: str, built: dict[str, Any], control: tuple[Any, Any, Any]) -> None:
+    """A second worker: empty its caches, rebuild the province report, again."""
     app = application(url, Path(instance))
     client = client_of(app, built["admin_id"])
     path = pages(built)["province"]
-    while not stop.is_set():
+    for _ in _turns(control):
         for kept in ("reports_cache", "reports_mirrors", "reports_drivers", "reports_rows"):
             app.extensions.pop(kept, None)
         client.get(path)
 
 
-def _view_forever(url: str, instance: str, built: dict[str, Any], stop: Any) -> None:
+def _view_forever(url: str, instance: str, built: dict[str, Any], control: tuple[Any, Any, Any]) -> None:
     """A second worker as in production: it keeps its caches and views the province report again and again,
     each view catching up with the responses stored meanwhile (the mirror's tail read and the tables' update)."""
     app = application(url, Path(instance))
     client = client_of(app, built["admin_id"])
     path = pages(built)["province"]
-    while not stop.is_set():
+    for _ in _turns(control):
         client.get(path)
 
 
-def _burn_forever(stop: Any) -> None:
+def _burn_forever(control: tuple[Any, Any, Any]) -> None:
     """The control: a second process that keeps its core and the memory bus busy (sums over 64 MB of floats)
     and touches neither the database nor the reports."""
     import numpy as np
 
     values = np.ones(8_000_000)
-    while not stop.is_set():
+    for _ in _turns(control):
         values.sum()
 
 
-def _paced(app: Any, built: dict[str, Any], repeat: int) -> float:
-    """Median seconds of ``repeat`` submissions, 50 ms apart (the same pace alone and beside another process:
-    a submission right after a pause finds colder caches than one of a tight loop)."""
+def _paced(app: Any, built: dict[str, Any], count: int) -> list[float]:
+    """Seconds of ``count`` submissions, 50 ms apart (the same pace alone and beside another process: a
+    submission right after a pause finds colder caches than one of a tight loop)."""
     times = []
-    for _ in range(repeat):
+    for _ in range(count):
         times.append(submit(app, built["campaign_id"], built["unit_id"]))
         time.sleep(0.05)
-    return statistics.median(times)
+    return times
 
 
-def submission_latency(url: str, instance: Path, built: dict[str, Any],
-                       repeat: int) -> tuple[float, float, float, float]:
-    """A submission's latency alone; while a second process rebuilds the province report whole again and again;
-    while a second process views it again and again with its caches (each view after new responses); and while a
-    second process only keeps a core busy (the control: what this machine does to any neighbour)."""
+#: Blocks of submissions alone and beside the second worker, alternated, and submissions per block.
+BLOCKS, PER_BLOCK = 10, 10
+
+
+def _alternating(app: Any, built: dict[str, Any], target: Any, args: tuple[Any, ...]) -> tuple[float, float]:
+    """Median latency alone and beside a second worker running ``target``, in alternating blocks: alone while
+    the worker waits (after its current piece of work), then beside it. This machine's speed drifts by tens of
+    per cent over minutes, more than the bar; blocks taken one after the other would compare the drift."""
+    control = tuple(multiprocessing.Event() for _ in range(3))
+    stop, go, idle = control
+    worker = multiprocessing.Process(target=target, args=(*args, control))
+    go.set()
+    worker.start()
+    time.sleep(2.0)
+    alone: list[float] = []
+    beside: list[float] = []
+    for _ in range(BLOCKS):
+        go.clear()
+        idle.wait(300)
+        alone += _paced(app, built, PER_BLOCK)
+        go.set()
+        while idle.is_set():
+            time.sleep(0.01)
+        beside += _paced(app, built, PER_BLOCK)
+    stop.set()
+    go.set()
+    worker.join(120)
+    return statistics.median(alone), statistics.median(beside)
+
+
+def submission_latency(url: str, instance: Path, built: dict[str, Any]) -> dict[str, tuple[float, float]]:
+    """A submission's latency alone and beside a second process (alternating blocks, see :func:`_alternating`)
+    that rebuilds the province report whole again and again, that views it again and again with its caches
+    (each view after new responses), or that only keeps a core busy (the control: what this machine does to any
+    neighbour)."""
     app = application(url, instance)
     for _ in range(3):  # the first submissions open the connection and compile the insert
         submit(app, built["campaign_id"], built["unit_id"])
-    alone = _paced(app, built, repeat)
-    beside = []
-    for target, args in ((_rebuild_forever, (url, str(instance), built)), (_view_forever, (url, str(instance), built)),
-                         (_burn_forever, ())):
-        stop = multiprocessing.Event()
-        worker = multiprocessing.Process(target=target, args=(*args, stop))
-        worker.start()
-        time.sleep(2.0)
-        beside.append(_paced(app, built, repeat))
-        stop.set()
-        worker.join(60)
-    return alone, beside[0], beside[1], beside[2]
+    return {"rebuild": _alternating(app, built, _rebuild_forever, (url, str(instance), built)),
+            "view": _alternating(app, built, _view_forever, (url, str(instance), built)),
+            "burn": _alternating(app, built, _burn_forever, ())}
 
 
 READ_CHILD = """
@@ -339,7 +375,7 @@ def run(args: argparse.Namespace) -> None:
             measured = measure_pages(sites, args.repeat, args.profile)
             url, instance, built = sites[args.rows]
             results: dict[int, dict[str, Any]] = {rows: {"pages": measured[rows]} for rows in sites}
-            results[args.rows].update({"submit": submission_latency(url, instance, built, args.repeat),
+            results[args.rows].update({"submit": submission_latency(url, instance, built),
                                        "read": read_seconds(url, built["campaign_id"], "blocks"),
                                        "read_json": read_seconds(url, built["campaign_id"], "json"),
                                        "pack": packing[args.rows]})
@@ -360,11 +396,12 @@ def show(backend: str, args: argparse.Namespace, results: dict[int, dict[str, An
         print(f"{name:10} {a['cold'] * 1000:6.0f} | {b['cold'] * 1000:6.0f} {a['warm'] * 1000:5.0f} | "
               f"{b['warm'] * 1000:5.0f} {a['after_new'] * 1000:6.0f} | {b['after_new'] * 1000:6.0f} {ratio:6.2f} "
               f"{a['kb']:5.0f}|{b['kb']:5.0f}  {verdict}")
-    alone, busy, viewing, burner = large["submit"]
-    print(f"submission at {args.rows}: {alone * 1000:.1f} ms alone, {busy * 1000:.1f} ms while a report rebuilds "
-          f"whole ({busy / alone - 1:+.0%}; bar +10 %), {viewing * 1000:.1f} ms while reports are viewed as answers "
-          f"arrive ({viewing / alone - 1:+.0%}), {burner * 1000:.1f} ms beside a process that only keeps a core "
-          f"busy ({burner / alone - 1:+.0%}: the machine's share)")
+    latency = large["submit"]
+    described = {"rebuild": "while a report rebuilds whole", "view": "while reports are viewed as answers arrive",
+                 "burn": "beside a process that only keeps a core busy (the control)"}
+    for key, (alone, beside) in latency.items():
+        print(f"submission at {args.rows} {described[key]}: {beside * 1000:.2f} ms against {alone * 1000:.2f} ms "
+              f"alone ({beside / alone - 1:+.0%}; bar +10 %; {BLOCKS} alternating blocks of {PER_BLOCK})")
     for key, how in (("read", "packed blocks (after flask responses pack)"), ("read_json", "the answers JSON")):
         read = large[key]
         print(f"read_database {read['rows']} responses from {how}: {read['wall']:.2f} s wall, {read['cpu']:.2f} s "
