@@ -13,7 +13,6 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from ..auth.access import admin_required
 from ..i18n import DEFAULT_LOCALE
-from ..platform.attachment import content_disposition
 from ..platform.extensions import db
 from .routes import bp, campaign_or_404
 
@@ -51,6 +50,7 @@ def results_poster(campaign_id: int) -> Response | WerkzeugResponse:
     beside the survey posters once the results are published (before, back to the campaign with a message)."""
     from ..results.page import results_url
     from .poster import Poster, PosterText, poster_pdf
+    from .printing import _download
 
     campaign = campaign_or_404(campaign_id)
     if campaign.published_on is None:
@@ -64,6 +64,4 @@ def results_poster(campaign_id: int) -> Response | WerkzeugResponse:
                 invitation=_("Scan the code with your phone camera to read how satisfied the people who answered "
                              "were with each office, hospital and school, and whether each reached its target.")))
     poster = Poster(unit_name=campaign.name, url=results_url(campaign), texts=tuple(texts))
-    response = Response(poster_pdf(poster), mimetype="application/pdf")
-    response.headers["Content-Disposition"] = content_disposition(f"results-poster-{campaign.id}.pdf", "inline")
-    return response
+    return _download(poster_pdf(poster), "application/pdf", f"results-poster-{campaign.id}.pdf")

@@ -145,22 +145,38 @@ def _collapsed(frame: pd.DataFrame, item: str, weight: str) -> pd.DataFrame | No
     first = np.empty(len(unit_keys), dtype=np.intp)
     first[units] = np.arange(len(frame))  # a row of each unit (its unit-level values are the same in every row)
     w = frame[weight].to_numpy(dtype=float, na_value=np.nan)
-    level = [c for c in UNIT_LEVEL if c in frame.columns]
     for column in (weight, STRATUM, STRATUM_SIZE):
         if column in frame.columns:
             numbers = w if column == weight else frame[column].to_numpy(dtype=float, na_value=np.nan)
             same = numbers == numbers[first][units]
             if not np.all(same | (np.isnan(numbers) & np.isnan(numbers[first][units]))):
                 return None
-    answers, values = pd.factorize(frame[item], use_na_sentinel=True)
+    counts, values = _answer_counts(units, len(unit_keys), frame[item])
+    return _cells_frame(frame, item, weight, counts, values, first)
+
+
+def _answer_counts(codes: np.ndarray, units: int, column: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Respondents per unit (``codes``) × answer to one item, column 0 for no answer, and the answers in order
+    of first appearance."""
+    answers, values = pd.factorize(column, use_na_sentinel=True)
     width = len(values) + 1
-    counts = np.bincount(units * width + answers + 1, minlength=len(unit_keys) * width)
-    present = np.flatnonzero(counts)
-    rows = first[present // width]
+    flat = np.bincount(codes * width + answers + 1, minlength=units * width)
+    return flat.reshape(units, width), pd.Index(values)
+
+
+def _cells_frame(frame: pd.DataFrame, item: str, weight: str, counts: np.ndarray, values: pd.Index,
+                 row_of_unit: np.ndarray) -> pd.DataFrame:
+    """One row per (unit, answer) with a respondent: the unit's columns (from one of its rows in ``frame``), its
+    ``weight``, the answer and the :data:`COUNT` of respondents."""
+    width = counts.shape[1]
+    flat = counts.ravel()
+    present = np.flatnonzero(flat)
+    rows = row_of_unit[present // width]
+    level = [c for c in UNIT_LEVEL if c in frame.columns]
     out = frame[level].iloc[rows].reset_index(drop=True)
-    out[weight] = w[rows]
+    out[weight] = frame[weight].to_numpy(dtype=float, na_value=np.nan)[rows]
     out[item] = values.take(present % width - 1, allow_fill=True).array
-    out[COUNT] = counts[present]
+    out[COUNT] = flat[present]
     return out
 
 
@@ -269,21 +285,9 @@ class Design:
         ``weight``, stratum and stratum size."""
         with self._lock:
             if item not in self.answers:
-                answers, values = pd.factorize(frame[item], use_na_sentinel=True)
-                width = len(values) + 1
-                flat = np.bincount(self.codes * width + answers + 1, minlength=len(self.units) * width)
-                self.answers[item] = (flat.reshape(len(self.units), width), pd.Index(values))
+                self.answers[item] = _answer_counts(self.codes, len(self.units), frame[item])
             counts, values = self.answers[item]
-        width = counts.shape[1]
-        flat = counts.ravel()
-        present = np.flatnonzero(flat)
-        rows = self.row_of_unit[present // width]
-        level = [c for c in UNIT_LEVEL if c in frame.columns]
-        out = frame[level].iloc[rows].reset_index(drop=True)
-        out[weight] = frame[weight].to_numpy(dtype=float, na_value=np.nan)[rows]
-        out[item] = values.take(present % width - 1, allow_fill=True).array
-        out[COUNT] = flat[present]
-        return out
+        return _cells_frame(frame, item, weight, counts, values, self.row_of_unit)
 
 
 def _same_strata(one: np.ndarray | None, other: np.ndarray | None) -> bool:

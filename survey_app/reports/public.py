@@ -8,10 +8,8 @@ is left out entirely (not even its name with an empty cell), and comments are ne
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
-import pandas as pd
 from sqlalchemy import select
 
 from analysis.change import rate_change
@@ -23,7 +21,7 @@ from . import tables
 from .dataset import campaign_data
 from .findings import CHANGE_VERDICTS
 from .standing import row_standing
-from .table import SECTORS
+from .table import SECTORS, missing
 from .unit_tables import official_indices
 from .verdict import Standing, change, figure
 
@@ -102,15 +100,13 @@ def public_results(campaign: Campaign) -> PublicResults:
         if not _withheld(first):
             rate, low, high = figure(first, "rate"), figure(first, "ci_low"), figure(first, "ci_high")
     found = official_indices(data)
-    indices = [PublicIndex(str(r["name"]), str(r["sector"]), _number(r["sipas_index"]), _number(r["health_overall"]),
-                           _number(r["health_comprehensive"])) for r in found.frame.to_dict("records")]
+    indices = [PublicIndex(str(r["name"]), str(r["sector"]),
+                           *(None if missing(r[key]) else float(r[key])
+                             for key in ("sipas_index", "health_overall", "health_comprehensive")))
+               for r in found.frame.to_dict("records")]
     return PublicResults(campaign, len(data.frame), rate, low, high, sectors, units, previous, indices,
                          str(found.caption))
 
-
-def _number(value: object) -> float | None:
-    return None if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)) \
-        else float(value)  # type: ignore[arg-type]
 
 
 def _withheld(row: dict) -> bool:  # type: ignore[type-arg]

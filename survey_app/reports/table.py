@@ -67,7 +67,8 @@ def hidden(row: Mapping[Any, Any]) -> bool:
     return reason is not None and reason is not pd.NA and not (isinstance(reason, float) and math.isnan(reason))
 
 
-def _missing(value: Any) -> bool:
+def missing(value: Any) -> bool:
+    """Whether a cell value is absent: ``None``, ``pd.NA`` or NaN."""
     return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
@@ -78,13 +79,13 @@ def display_value(row: Mapping[Any, Any], column: Column) -> str:
     if column.numeric and hidden(row):
         return ""
     if column.kind == "interval":
-        low: Any = row.get("ci_low")  # a number unless _missing
+        low: Any = row.get("ci_low")  # a number unless missing
         high: Any = row.get("ci_high")
-        if _missing(low) or _missing(high):
+        if missing(low) or missing(high):
             return ""
         return f"{formats.percent(low)} – {formats.percent(high)}"
     value: Any = row.get(column.key)
-    if _missing(value):
+    if missing(value):
         return ""
     if column.kind == "percent":
         return formats.percent(value)
@@ -213,7 +214,7 @@ def export_frame(table: Table) -> pd.DataFrame:
         elif column.kind == "percent":
             out[_("%(label)s (%%)", label=label)] = [_percent(r, column.key) for r in records]
         elif column.numeric:
-            values = [None if hidden(r) or _missing(r.get(column.key)) else _plain(r[column.key]) for r in records]
+            values = [None if hidden(r) or missing(r.get(column.key)) else _plain(r[column.key]) for r in records]
             out[label] = pd.array(values, dtype="Int64" if column.kind in ("count", "rank") else "Float64")
         else:
             out[label] = [display_value(r, column) or None for r in records]
@@ -222,7 +223,7 @@ def export_frame(table: Table) -> pd.DataFrame:
 
 def _percent(row: Mapping[Any, Any], key: str) -> float | None:
     value = row.get(key)
-    if hidden(row) or _missing(value):
+    if hidden(row) or missing(value):
         return None
     return round(float(value) * 100, 1)  # type: ignore[arg-type]
 
